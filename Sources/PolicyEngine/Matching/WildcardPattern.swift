@@ -1,0 +1,163 @@
+/// A glob over UTF-8 bytes where `*` matches any run of characters and `?` exactly one.
+///
+/// Patterns are compiled once into 16-bit atoms so that a literal `*` (from the `${*}` policy
+/// variable) stays distinct from the wildcard. Matching allocates nothing.
+public struct WildcardPattern: Sendable, Equatable, Hashable {
+  /// Atoms: 0...255 are literal bytes (already case-folded when `ignoresCase`), `star` and
+  /// `question` are wildcards.
+  var atoms: [UInt16]
+  /// Whether ASCII letters match regardless of case.
+  let ignoresCase: Bool
+  /// The shape, precomputed so that common patterns skip the general matcher.
+  let shape: Shape
+
+  static let star: UInt16 = 0x100
+  static let question: UInt16 = 0x101
+
+  enum Shape: Sendable, Equatable, Hashable {
+    /// `*` alone.
+    case anything
+    /// No wildcard at all.
+    case exact
+    /// Literal prefix followed by a single trailing `*`.
+    case prefix
+    /// Anything else.
+    case general
+  }
+
+  /// Compiles `text`, treating `*` and `?` as wildcards.
+  public init(_ text: String, ignoresCase: Bool = false) {
+    var atoms: [UInt16] = []
+    atoms.reserveCapacity(text.utf8.count)
+    for b in text.utf8 {
+      switch b {
+      case UInt8(ascii: "*"): atoms.append(Self.star)
+      case UInt8(ascii: "?"): atoms.append(Self.question)
+      default: atoms.append(UInt16(ignoresCase ? Self.fold(b) : b))
+      }
+    }
+    self.init(atoms: atoms, ignoresCase: ignoresCase)
+  }
+
+  /// Builds a pattern from atoms (used by policy-variable substitution).
+  init(atoms: [UInt16], ignoresCase: Bool) {
+    self.atoms = atoms
+    self.ignoresCase = ignoresCase
+    let stars = atoms.lazy.filter { $0 == Self.star }.count
+    let questions = atoms.lazy.filter { $0 == Self.question }.count
+    if atoms.count == 1 && stars == 1 {
+      shape = .anything
+    } else if stars == 0 && questions == 0 {
+      shape = .exact
+    } else if stars == 1 && questions == 0 && atoms.last == Self.star {
+      shape = .prefix
+    } else {
+      shape = .general
+    }
+  }
+
+  /// Whether the pattern has any wildcard.
+  public var hasWildcard: Bool { shape != .exact }
+
+  /// Whether the pattern matches everything.
+  public var matchesEverything: Bool { shape == .anything }
+
+  @inline(__always)
+  static func fold(_ b: UInt8) -> UInt8 {
+    (b >= 0x41 && b <= 0x5A) ? b | 0x20 : b
+  }
+
+  /// Whether `text` matches the whole pattern.
+  public func matches(_ text: String) -> Bool {
+    if shape == .anything { return true }
+    var text = text
+    return text.withUTF8 { matches(bytes: $0) }
+  }
+
+  /// Whether `text` matches the whole pattern.
+  public func matches(_ text: Substring) -> Bool {
+    if shape == .anything { return true }
+    var text = text
+    return text.withUTF8 { matches(bytes: $0) }
+  }
+
+  /// Whether the bytes match the whole pattern.
+  public func matches(bytes s: UnsafeBufferPointer<UInt8>) -> Bool {
+    atoms.withUnsafeBufferPointer { p in
+      switch shape {
+      case .anything:
+        return true
+      case .exact:
+        guard p.count == s.count else { return false }
+        return literalRun(p, 0, s, 0, p.count)
+      case .prefix:
+        let n = p.count - 1
+        guard s.count >= n else { return false }
+        return literalRun(p, 0, s, 0, n)
+      case .general:
+        return general(p, s)
+      }
+    }
+  }
+
+  @inline(__always)
+  private func same(_ atom: UInt16, _ b: UInt8) -> Bool {
+    atom == UInt16(ignoresCase ? Self.fold(b) : b)
+  }
+
+  @inline(__always)
+  private func literalRun(
+    _ p: UnsafeBufferPointer<UInt16>, _ pi: Int, _ s: UnsafeBufferPointer<UInt8>, _ si: Int, _ n: Int
+  ) -> Bool {
+    var k = 0
+    while k < n {
+      if !same(p[pi + k], s[si + k]) { return false }
+      k += 1
+    }
+    return true
+  }
+
+  /// Skips one UTF-8 character starting at `i`.
+  @inline(__always)
+  private func nextCharacter(_ s: UnsafeBufferPointer<UInt8>, _ i: Int) -> Int {
+    var j = i + 1
+    while j < s.count, s[j] & 0xC0 == 0x80 { j += 1 }
+    return j
+  }
+
+  /// The classic linear-time glob with one backtracking point: on a mismatch, the most recent
+  /// `*` absorbs one more character. Correct because every `*` is the same wildcard.
+  private func general(_ p: UnsafeBufferPointer<UInt16>, _ s: UnsafeBufferPointer<UInt8>) -> Bool {
+    var pi = 0
+    var si = 0
+    var starP = -1
+    var starS = 0
+    while si < s.count {
+      if pi < p.count {
+        let atom = p[pi]
+        if atom == Self.star {
+          starP = pi
+          starS = si
+          pi += 1
+          continue
+        }
+        if atom == Self.question {
+          pi += 1
+          si = nextCharacter(s, si)
+          continue
+        }
+        if same(atom, s[si]) {
+          pi += 1
+          si += 1
+          continue
+        }
+      }
+      guard starP >= 0 else { return false }
+      pi = starP + 1
+      starS = nextCharacter(s, starS)
+      si = starS
+    }
+    while pi < p.count, p[pi] == Self.star { pi += 1 }
+    return pi == p.count
+  }
+}
