@@ -17,7 +17,7 @@ enum ResourceMatcher: Sendable {
     switch self {
     case .pattern(let p): return .from(p.matches(resource))
     case .template(let t):
-      guard let p = t.resolvedPattern(in: context, ignoresCase: false) else { return .unresolved }
+      guard let p = t.resolvedPattern(in: context, ignoresCase: false) else { return .no }
       return .from(p.matches(resource))
     }
   }
@@ -48,8 +48,8 @@ struct CompiledStatement: Sendable {
     let variables = version.supportsVariables
     resources = statement.resource.map { element in
       element.values.map { value in
-        if variables, let template = PolicyTemplate(value) { return .template(template) }
-        return .pattern(WildcardPattern(value))
+        if variables, let template = PolicyTemplate(value, literalColons: 5) { return .template(template) }
+        return .pattern(WildcardPattern(value, arnSegments: true))
       }
     }
     resourcesNegated = statement.resource?.isNegated ?? false
@@ -68,17 +68,10 @@ struct CompiledStatement: Sendable {
   /// Whether the resource element covers the request's resource.
   func matchesResource(_ resource: String, context: RequestContext) -> Tri {
     guard let resources else { return .yes }
-    var result = Tri.no
-    for matcher in resources {
-      let r = matcher.matches(resource, context: context)
-      if r == .yes { result = .yes; break }
-      if r == .unresolved { result = .unresolved }
-    }
-    if resourcesNegated {
-      // An unresolvable variable in NotResource makes the statement not apply, like anywhere else.
-      return result == .unresolved ? .unresolved : result.negated
-    }
-    return result == .unresolved ? .no : result
+    // An entry whose variable cannot be resolved matches no resource (so under NotResource the
+    // statement covers every other resource).
+    let any = resources.contains { $0.matches(resource, context: context) == .yes }
+    return .from(any != resourcesNegated)
   }
 
   /// Evaluates the conditions: all must hold.
@@ -88,7 +81,6 @@ struct CompiledStatement: Sendable {
       switch condition.evaluate(in: context, missing: &missing) {
       case .yes: continue
       case .no: return .no
-      case .unresolved: result = result == .error ? .error : .unresolved
       case .error: result = .error
       }
     }
@@ -97,17 +89,19 @@ struct CompiledStatement: Sendable {
 
   /// Whether the statement applies to the request once its action matched.
   /// - Returns: the principal match (`.direct` where no principal element exists), or `nil`.
-  func applies(to request: AuthorizationRequest, missing: inout [String]?) -> PrincipalMatch? {
+  func applies(to request: AuthorizationRequest, hasBoundary: Bool, missing: inout [String]?) -> PrincipalMatch? {
     var principalMatch = PrincipalMatch.direct
     if let principal {
-      guard let m = principal.match(request.principal) else { return nil }
+      guard let m = principal.match(request.principal, denyingWithBoundary: effect == .deny && hasBoundary) else {
+        return nil
+      }
       principalMatch = m
     }
     guard matchesResource(request.resource, context: request.context) == .yes else { return nil }
     if conditions.isEmpty { return principalMatch }
     switch evaluateConditions(in: request.context, missing: &missing) {
     case .yes: return principalMatch
-    case .no, .unresolved: return nil
+    case .no: return nil
     case .error:
       // Fail closed: a condition we cannot evaluate never grants, and always denies.
       return effect == .deny ? principalMatch : nil

@@ -4,8 +4,6 @@ enum Tri: Sendable, Equatable {
   /// The value could not be evaluated (a malformed number or date in the request or policy).
   /// Fail closed: an Allow does not match, a Deny does.
   case error
-  /// A policy variable could not be resolved: AWS treats the statement as not applying.
-  case unresolved
 
   static func from(_ b: Bool) -> Tri { b ? .yes : .no }
 
@@ -13,7 +11,7 @@ enum Tri: Sendable, Equatable {
     switch self {
     case .yes: .no
     case .no: .yes
-    default: self
+    case .error: .error
     }
   }
 }
@@ -143,7 +141,6 @@ struct CompiledCondition: Sendable {
       for value in requestValues {
         let r = matchesAnyOperand(value, context: context)
         if r == .yes { result = .yes; break }
-        if r == .unresolved { return .unresolved }
         if r == .error { result = .error }
       }
       return negated ? result.negated : result
@@ -151,7 +148,6 @@ struct CompiledCondition: Sendable {
       var result = Tri.no
       for value in requestValues {
         var r = matchesAnyOperand(value, context: context)
-        if r == .unresolved { return .unresolved }
         if negated { r = r.negated }
         if r == .yes { return .yes }
         if r == .error { result = .error }
@@ -161,7 +157,6 @@ struct CompiledCondition: Sendable {
       var result = Tri.yes
       for value in requestValues {
         var r = matchesAnyOperand(value, context: context)
-        if r == .unresolved { return .unresolved }
         if negated { r = r.negated }
         if r == .no { return .no }
         if r == .error { result = .error }
@@ -181,24 +176,25 @@ struct CompiledCondition: Sendable {
         r = match(operand, value)
       }
       if r == .yes { return .yes }
-      if r == .unresolved { return .unresolved }
       if r == .error { result = .error }
     }
     return result
   }
 
+  /// A value with a variable the request cannot fill (missing or multivalued key, no default)
+  /// matches nothing, as AWS documents; under a negated operator the condition then holds.
   private func matchTemplate(_ template: PolicyTemplate, _ value: String, context: RequestContext) -> Tri {
     let base = conditionOperator.base
     switch base {
     case .stringLike, .stringNotLike:
-      guard let pattern = template.resolvedPattern(in: context, ignoresCase: false) else { return .unresolved }
+      guard let pattern = template.resolvedPattern(in: context, ignoresCase: false) else { return .no }
       return .from(pattern.matches(value))
     case .arnEquals, .arnLike, .arnNotEquals, .arnNotLike:
       // Resolve the variables, then split: a substituted value is matched literally.
-      guard let text = template.resolvedText(in: context) else { return .unresolved }
+      guard let text = template.resolvedText(in: context) else { return .no }
       return match(CompiledCondition.arnOperand(text), value)
     default:
-      guard let text = template.resolvedText(in: context) else { return .unresolved }
+      guard let text = template.resolvedText(in: context) else { return .no }
       return match(CompiledCondition.operand(text, for: base), value)
     }
   }
@@ -231,7 +227,7 @@ struct CompiledCondition: Sendable {
       guard IPAddressRange(value) != nil else { return .error }
       return .from(range.contains(value))
     case .template:
-      return .unresolved  // handled by matchTemplate
+      return .no  // handled by matchTemplate
     case .invalid:
       return .error
     }

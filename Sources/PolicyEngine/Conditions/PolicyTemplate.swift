@@ -13,13 +13,18 @@ struct PolicyTemplate: Sendable, Equatable, Hashable {
   let parts: [Part]
 
   /// Compiles `text`; `nil` when it has no variable (the caller then uses the text as is).
-  init?(_ text: String) {
+  /// - Parameter literalColons: `${...}` before this many colons stays literal text (AWS
+  ///   substitutes variables only in the resource part of a `Resource` ARN, after the fifth).
+  init?(_ text: String, literalColons: Int = 0) {
     guard text.contains("${") else { return nil }
     var parts: [Part] = []
     var pending = ""
+    var colons = 0
     var i = text.startIndex
     while i < text.endIndex {
-      if text[i] == "$", text.index(after: i) < text.endIndex, text[text.index(after: i)] == "{",
+      if text[i] == ":" { colons += 1 }
+      if colons >= literalColons, text[i] == "$", text.index(after: i) < text.endIndex,
+        text[text.index(after: i)] == "{",
         let (part, end) = PolicyTemplate.parseVariable(text, from: text.index(i, offsetBy: 2))
       {
         if !pending.isEmpty {

@@ -3,13 +3,17 @@
 struct DocumentReader {
   /// IAM's checks in the order it runs them; the first failing phase names the error.
   enum Phase: Int, Comparable {
-    case syntax, legacy, sidUnique, actionsPresent, resourceFormat, actionFormat, resourcesPresent
-    case grammar, principalFormat, sidFormat
+    case syntax, legacy, sidUnique, actionsPresent, resourceFormat, actionFormat, notActionFormat
+    case principalNotAllowed, resourcesPresent, grammar, principalFormat, sidFormat
 
     static func < (lhs: Phase, rhs: Phase) -> Bool { lhs.rawValue < rhs.rawValue }
   }
 
   let kind: PolicyKind
+  /// IAM keeps the last resource format error it meets (checking each list in reverse lexical
+  /// order) and reports it after its other checks; once one is found it stops the legacy ARN
+  /// checks.
+  private var resourceError: (message: String, detail: String, offset: Int)?
   private var found: [(phase: Phase, diagnostic: Diagnostic)] = []
 
   init(kind: PolicyKind) {
@@ -80,14 +84,19 @@ struct DocumentReader {
     var statements: [Statement] = []
     var sids: Set<String> = []
     for (index, node) in statementNodes.enumerated() {
+      if let sidNode = node.members?.first(where: { $0.key == "Sid" })?.node, let sid = sidNode.string,
+        !sid.isEmpty, !sids.insert(sid).inserted
+      {
+        report(
+          .sidUnique, "duplicateSid", "Statement IDs (SID) in a single policy must be unique.",
+          "`\(sid)` is used more than once", at: node.offset)
+      }
       if let statement = readStatement(node, index: index) {
-        if let sid = statement.sid, !sid.isEmpty, !sids.insert(sid).inserted {
-          report(
-            .sidUnique, "duplicateSid", "Statement IDs (SID) in a single policy must be unique.",
-            "`\(sid)` is used more than once", at: node.offset)
-        }
         statements.append(statement)
       }
+    }
+    if let resourceError {
+      report(.resourceFormat, "resourceFormat", resourceError.message, resourceError.detail, at: resourceError.offset)
     }
     return PolicyDocument(version: version, id: id, statements: statements)
   }
@@ -172,7 +181,9 @@ struct DocumentReader {
     if let member = actionMember {
       if let values = readStringList(member) {
         action = ListElement(isNegated: member.key == "NotAction", values)
-        for value in values { checkActionFormat(value, at: member.node.offset) }
+        for value in values {
+          checkActionFormat(value, phase: member.key == "Action" ? .actionFormat : .notActionFormat, at: member.node.offset)
+        }
       } else {
         ok = false
       }
@@ -230,17 +241,32 @@ struct DocumentReader {
     if let member = byKey["Principal"] ?? byKey["NotPrincipal"] {
       if kind.grammar == .identity {
         report(
-          .grammar, "principalNotAllowed", "Policy document should not specify a principal.",
+          kind == .serviceControl ? .grammar : .principalNotAllowed, "principalNotAllowed",
+          kind == .serviceControl ? Self.organizationsPolicyTypeMessage : "Policy document should not specify a principal.",
           "`\(member.key)` belongs in resource-based and trust policies only", at: member.keyOffset)
       }
       principal = readPrincipal(member)
       if principal == nil { ok = false }
     } else if kind.grammar != .identity {
       report(
-        .grammar, "missingPrincipal", "Missing required field Principal",
+        .grammar, "missingPrincipal",
+        kind == .trust
+          ? "Invalid principal in policy: com.amazon.balsa.error.InvalidPolicyException: The passed in policy has a statement with no principals!"
+          : "Missing required field Principal",
         "a \(kind == .trust ? "trust" : "resource-based") policy statement must name a principal",
         at: node.offset)
       ok = false
+    }
+
+    // RCPs deny; only the AWS managed RCPFullAWSAccess (allow everything to everyone) allows.
+    if kind == .resourceControl, effect == .allow {
+      let allowsAll = action.values == ["*"] && !action.isNegated && resource?.values == ["*"]
+        && byKey["Condition"] == nil && byKey["Principal"]?.node.value == .string("*")
+      if !allowsAll {
+        report(
+          .grammar, "rcpAllow", Self.organizationsPolicyTypeMessage,
+          "resource control policies may only deny, apart from RCPFullAWSAccess", at: node.offset)
+      }
     }
 
     // Condition
@@ -279,17 +305,17 @@ struct DocumentReader {
 
   // MARK: actions and resources
 
-  private mutating func checkActionFormat(_ action: String, at offset: Int) {
+  private mutating func checkActionFormat(_ action: String, phase: Phase, at offset: Int) {
     if action == "*" { return }
     let parts = action.split(separator: ":", omittingEmptySubsequences: false)
     if parts.count == 1 {
       report(
-        .actionFormat, "actionVendor",
+        phase, "actionVendor",
         "Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc.",
         "`\(action)` has no service prefix", at: offset)
     } else if parts.count > 2 {
       report(
-        .actionFormat, "actionColons", "Actions/Condition can contain only one colon.",
+        phase, "actionColons", "Actions/Condition can contain only one colon.",
         "`\(action)` has more than one colon", at: offset)
     } else if parts[0] != "*",
       !parts[0].utf8.allSatisfy({ b in
@@ -297,19 +323,20 @@ struct DocumentReader {
       }) || parts[0].isEmpty
     {
       report(
-        .actionFormat, "actionVendor", "Vendor \(parts[0]) is not valid",
+        phase, "actionVendor", "Vendor \(parts[0]) is not valid",
         "`\(action)` has an invalid service prefix", at: offset)
     }
   }
 
   private mutating func checkResources(_ values: [String], at offset: Int) {
-    // IAM checks a list's resources in reverse lexical order and reports the first failure.
+    var sawError = false
     for resource in values.sorted(by: >) {
       if let message = Self.resourceFormatError(resource) {
-        report(.resourceFormat, "resourceFormat", message, "`\(resource)` is not a valid resource", at: offset)
-        return
+        resourceError = (message, "`\(resource)` is not a valid resource", offset)
+        sawError = true
       }
     }
+    if sawError || resourceError != nil { return }
     for resource in values where resource != "*" {
       let parts = resource.split(separator: ":", omittingEmptySubsequences: false)
       let colons = parts.count - 1
@@ -366,6 +393,17 @@ struct DocumentReader {
     return nil
   }
 
+  /// Whether a date condition value passes IAM's legacy parser: ISO 8601, or whole epoch
+  /// seconds within a signed 64-bit range.
+  static func isLegacyDate(_ value: String) -> Bool {
+    if value.contains("-") || value.lowercased().contains("t") { return PolicyDate.parse(value) != nil }
+    return !value.isEmpty && value.allSatisfy { $0.isASCII && $0.isNumber } && Int64(value) != nil
+  }
+
+  /// Organizations' message for a document that its policy type does not allow.
+  static let organizationsPolicyTypeMessage =
+    "The provided policy document does not meet the requirements of the specified policy type."
+
   // MARK: principals
 
   private mutating func readPrincipal(_ member: JSONMember) -> PrincipalElement? {
@@ -376,7 +414,7 @@ struct DocumentReader {
         syntax("`\(member.key)` must be \"*\" or an object", at: member.node.offset)
         return nil
       }
-      return PrincipalElement(isNegated: negated, entries: [PrincipalEntry(type: .aws, values: ["*"])])
+      return PrincipalElement(isNegated: negated, entries: [], isEveryone: true)
     case .object(let members):
       var entries: [PrincipalEntry] = []
       for m in members {
@@ -385,7 +423,7 @@ struct DocumentReader {
           return nil
         }
         guard let values = readStringList(m) else { return nil }
-        for value in values where !Self.isValidPrincipal(value, type: type) {
+        for value in values where !Self.isValidPrincipal(value, type: type, allowWildcardARNs: kind.grammar == .resource) {
           report(
             .principalFormat, "invalidPrincipal",
             "Invalid principal in policy: \"\(m.key)\":\"\(value)\"",
@@ -406,14 +444,15 @@ struct DocumentReader {
 
   /// Whether IAM accepts `value` as a principal of `type`. Wildcards are accepted only as the
   /// whole value: IAM does not match part of a principal's name.
-  static func isValidPrincipal(_ value: String, type: PrincipalType) -> Bool {
+  /// Resource-based policies of some services accept such ARNs; they then match nothing.
+  static func isValidPrincipal(_ value: String, type: PrincipalType, allowWildcardARNs: Bool = false) -> Bool {
     if value.isEmpty || value.contains(where: \.isWhitespace) { return false }
     switch type {
     case .aws:
       if value == "*" { return true }
       if value.count == 12 && value.allSatisfy(\.isASCII) && value.allSatisfy(\.isNumber) { return true }
       if value.hasPrefix("arn:") {
-        if value.contains("*") || value.contains("?") { return false }
+        if !allowWildcardARNs && (value.contains("*") || value.contains("?")) { return false }
         guard let arn = ARN(value) else { return false }
         return (arn.service == "iam" || arn.service == "sts") && !arn.account.isEmpty
       }
@@ -448,7 +487,9 @@ struct DocumentReader {
       }
       guard let op = ConditionOperator(name: opMember.key) else {
         // Fail closed: an operator we do not know is refused when the policy is written.
-        syntax("unknown condition operator `\(opMember.key)`", at: opMember.keyOffset)
+        report(
+          .syntax, "unknownConditionOperator", "Invalid Condition type : \(opMember.key)",
+          "unknown condition operator `\(opMember.key)`", at: opMember.keyOffset)
         continue
       }
       var seenKeys: Set<String> = []
@@ -487,7 +528,7 @@ struct DocumentReader {
     switch op.base {
     case .dateEquals, .dateNotEquals, .dateLessThan, .dateLessThanEquals, .dateGreaterThan,
       .dateGreaterThanEquals:
-      for value in values where PolicyDate.parse(value) == nil {
+      for value in values where !Self.isLegacyDate(value) {
         report(
           .legacy, "invalidDate", "The policy failed legacy parsing",
           "`\(value)` is not an ISO 8601 date or epoch seconds", at: offset)

@@ -89,13 +89,16 @@ public struct ListElement: Sendable, Equatable {
 public struct PrincipalElement: Sendable, Equatable {
   /// `true` for `NotPrincipal`.
   public var isNegated: Bool
-  /// The principals by type; `"Principal": "*"` is one `.aws` entry with value `*`.
+  /// The principals by type; empty for `"Principal": "*"`.
   public var entries: [PrincipalEntry]
+  /// `"Principal": "*"`: everyone, AWS services included (unlike `{"AWS": "*"}`).
+  public var isEveryone: Bool
 
   /// Creates an element.
-  public init(isNegated: Bool = false, entries: [PrincipalEntry]) {
+  public init(isNegated: Bool = false, entries: [PrincipalEntry], isEveryone: Bool = false) {
     self.isNegated = isNegated
     self.entries = entries
+    self.isEveryone = isEveryone
   }
 }
 

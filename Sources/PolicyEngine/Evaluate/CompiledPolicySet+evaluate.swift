@@ -86,6 +86,10 @@ extension CompiledPolicySet {
     let identitySide: Decision
     if principal.kind == .root {
       identitySide = Decision(outcome: .allow, reason: .rootUser)
+    } else if case .federatedUser = principal.kind, session == nil {
+      // A federated user session has exactly the permissions its session policy passes, so
+      // without one it has none.
+      identitySide = Decision(outcome: .implicitDeny, reason: .noAllow(.session))
     } else if let hit = identityAllow {
       if permissionsBoundary != nil && boundaryAllow == nil {
         identitySide = Decision(outcome: .implicitDeny, reason: .noAllow(.permissionsBoundary))
@@ -97,6 +101,12 @@ extension CompiledPolicySet {
       }
     } else {
       identitySide = Decision(outcome: .implicitDeny, reason: .noAllow(.identity))
+    }
+
+    // A federated user session without a session policy has no permissions of its own, but a
+    // resource-based policy that names the session itself still grants.
+    if case .federatedUser = principal.kind, session == nil, let grant = resourceGrant, grant.1 == .direct {
+      return Decision(outcome: .allow, reason: .allowedByResourcePolicy, statement: grant.0)
     }
 
     if request.isSameAccount {
@@ -118,6 +128,10 @@ extension CompiledPolicySet {
         case .account:
           break
         }
+      } else if resourcePolicyIsRequired(request) {
+        // Role trust policies and KMS key policies must grant access themselves; an identity
+        // policy alone is not enough even in the same account.
+        return identitySide.isAllowed ? Decision(outcome: .implicitDeny, reason: .noAllow(.resource)) : identitySide
       }
       return identitySide
     }
@@ -128,6 +142,14 @@ extension CompiledPolicySet {
       return Decision(outcome: .implicitDeny, reason: .noAllow(.resource))
     }
     return Decision(outcome: .allow, reason: .allowedByResourcePolicy, statement: statement)
+  }
+
+  /// Whether the resource-based policy in the set must itself allow the request: a role's trust
+  /// policy, and a KMS key policy, as AWS documents for both.
+  private func resourcePolicyIsRequired(_ request: AuthorizationRequest) -> Bool {
+    guard let resource else { return false }
+    if resource.policies.contains(where: { $0.kind == .trust }) { return true }
+    return request.resource.hasPrefix("arn:") && ARN(request.resource)?.service == "kms"
   }
 
   /// The first statement of `effect` in `slot` that applies to the request. For resource
@@ -145,7 +167,8 @@ extension CompiledPolicySet {
     let wantsStrongest = effect == .allow && slot.kind == .resource
     _ = index.forEachCandidate(actionBytes, actionString: request.action, statements: slot.statements) { position in
       var missing: [String]? = trace == nil ? nil : []
-      let match = slot.statements[position].applies(to: request, missing: &missing)
+      let match = slot.statements[position].applies(
+        to: request, hasBoundary: permissionsBoundary != nil, missing: &missing)
       if trace != nil, let missing { trace!.missing += missing }
       guard let match else { return false }
       if trace != nil {

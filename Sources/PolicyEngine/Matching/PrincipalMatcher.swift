@@ -16,68 +16,101 @@ public enum PrincipalMatch: Sendable, Equatable, Comparable {
 /// A compiled `Principal`/`NotPrincipal` element.
 struct PrincipalMatcher: Sendable {
   let isNegated: Bool
+  /// `"Principal": "*"`: every caller, services included.
   let matchesEveryone: Bool
+  /// `{"AWS": "*"}`: every AWS identity and anonymous caller, but not services.
+  let matchesEveryAWSPrincipal: Bool
   /// `AWS` identifiers, as written.
   let awsValues: Set<String>
-  /// Service and federated principals, lowercased, and canonical users.
+  /// Role ARNs among `awsValues`, reduced to account and role name (sessions carry no path).
+  let roles: Set<String>
+  /// Service principals, lowercased.
   let serviceValues: Set<String>
+  let matchesEveryService: Bool
   let federatedValues: Set<String>
-  let canonicalUsers: Set<String>
 
   init(_ element: PrincipalElement) {
     isNegated = element.isNegated
-    var everyone = false
+    matchesEveryone = element.isEveryone
+    var everyAWS = false
+    var everyService = false
     var aws: Set<String> = []
+    var roles: Set<String> = []
     var services: Set<String> = []
     var federated: Set<String> = []
-    var canonical: Set<String> = []
     for entry in element.entries {
       for value in entry.values {
         switch entry.type {
         case .aws:
-          if value == "*" { everyone = true } else { aws.insert(value) }
+          if value == "*" {
+            everyAWS = true
+          } else {
+            aws.insert(value)
+            if let key = Self.roleKey(value) { roles.insert(key) }
+          }
         case .service:
-          if value == "*" { everyone = true } else { services.insert(value.lowercased()) }
+          if value == "*" { everyService = true } else { services.insert(value.lowercased()) }
         case .federated: federated.insert(value)
         case .canonicalUser:
-          if value == "*" { everyone = true } else { canonical.insert(value) }
+          // S3 canonical user ids identify accounts outside IAM's ARNs; none of our principals
+          // carries one, so they match nothing here.
+          break
         }
       }
     }
-    matchesEveryone = everyone
+    matchesEveryAWSPrincipal = everyAWS
+    matchesEveryService = everyService
     awsValues = aws
+    self.roles = roles
     serviceValues = services
     federatedValues = federated
-    canonicalUsers = canonical
+  }
+
+  /// `account/rolename` for a role ARN, else `nil`.
+  static func roleKey(_ arn: String) -> String? {
+    guard let a = ARN(arn), a.service == "iam", a.resource.hasPrefix("role/") else { return nil }
+    return "\(a.partition):\(a.account)/\(a.resource.split(separator: "/").last ?? "")"
   }
 
   /// How the element matches `principal`, or `nil` if it does not.
-  func match(_ principal: RequestPrincipal) -> PrincipalMatch? {
-    let positive = positiveMatch(principal)
+  /// - Parameter denyingWithBoundary: the statement is a Deny and the caller has a permissions
+  ///   boundary: AWS then applies a `NotPrincipal` Deny whatever it lists.
+  func match(_ principal: RequestPrincipal, denyingWithBoundary: Bool = false) -> PrincipalMatch? {
     if isNegated {
-      // NotPrincipal applies to everyone not listed; a session also counts as listed when its
-      // role or its account is.
-      return positive == nil ? .direct : nil
+      if denyingWithBoundary { return .direct }
+      // NotPrincipal compares identities exactly: listing a role does not exempt its
+      // sessions, nor listing an account its users.
+      return isListedExactly(principal) ? nil : .direct
     }
-    return positive
+    return positiveMatch(principal)
+  }
+
+  private func isListedExactly(_ principal: RequestPrincipal) -> Bool {
+    if matchesEveryone { return true }
+    switch principal.kind {
+    case .service(let name): return matchesEveryService || serviceValues.contains(name.lowercased())
+    case .anonymous: return matchesEveryAWSPrincipal
+    case .root: return matchesEveryAWSPrincipal || awsValues.contains(principal.arn) || awsValues.contains(principal.account)
+    default: return matchesEveryAWSPrincipal || awsValues.contains(principal.arn) || federatedValues.contains(principal.arn)
+    }
   }
 
   private func positiveMatch(_ principal: RequestPrincipal) -> PrincipalMatch? {
+    if matchesEveryone { return .direct }
     switch principal.kind {
     case .service(let name):
-      if matchesEveryone || serviceValues.contains(name.lowercased()) { return .direct }
-      return nil
+      return matchesEveryService || serviceValues.contains(name.lowercased()) ? .direct : nil
     case .anonymous:
-      return matchesEveryone ? .direct : nil
+      return matchesEveryAWSPrincipal ? .direct : nil
     default:
       break
     }
-    if matchesEveryone { return .direct }
+    if matchesEveryAWSPrincipal { return .direct }
     if awsValues.contains(principal.arn) || federatedValues.contains(principal.arn) { return .direct }
-    if case .assumedRole = principal.kind, let roleARN = principal.roleARN {
-      if awsValues.contains(roleARN) { return .role }
-      // A role ARN with a path in the policy still names the role of this session.
-      if let role = awsValues.first(where: { Self.isSameRole($0, roleARN) }), !role.isEmpty { return .role }
+    if case .assumedRole = principal.kind, !roles.isEmpty, let roleARN = principal.roleARN,
+      let key = Self.roleKey(roleARN), roles.contains(key)
+    {
+      return .role
     }
     if !principal.account.isEmpty
       && (awsValues.contains(principal.account) || awsValues.contains(principal.accountRootARN))
@@ -85,15 +118,5 @@ struct PrincipalMatcher: Sendable {
       return principal.kind == .root ? .direct : .account
     }
     return nil
-  }
-
-  /// Whether `written` (`arn:aws:iam::A:role/path/NAME`) names the role `roleARN`
-  /// (`arn:aws:iam::A:role/NAME`, as derived from a session ARN).
-  static func isSameRole(_ written: String, _ roleARN: String) -> Bool {
-    guard let w = ARN(written), let r = ARN(roleARN), w.service == "iam", w.resource.hasPrefix("role/") else {
-      return false
-    }
-    return w.account == r.account && w.partition == r.partition
-      && w.resource.split(separator: "/").last == r.resource.split(separator: "/").last
   }
 }

@@ -13,6 +13,9 @@ public struct WildcardPattern: Sendable, Equatable, Hashable {
 
   static let star: UInt16 = 0x100
   static let question: UInt16 = 0x101
+  /// A `*` inside one of an ARN's first five segments that does not end its segment: it
+  /// matches within the segment only, never across a colon.
+  static let segmentStar: UInt16 = 0x102
 
   enum Shape: Sendable, Equatable, Hashable {
     /// `*` alone.
@@ -23,14 +26,26 @@ public struct WildcardPattern: Sendable, Equatable, Hashable {
     case prefix
     /// Anything else.
     case general
+    /// An ARN pattern with a `*` that may not cross colons.
+    case segmented
   }
 
   /// Compiles `text`, treating `*` and `?` as wildcards.
-  public init(_ text: String, ignoresCase: Bool = false) {
+  ///
+  /// With `arnSegments`, the text is a resource ARN pattern and AWS's segment rule applies: a
+  /// `*` in the first five colon-separated segments matches within its segment, unless it is
+  /// the last character of the segment, in which case it may expand across colons.
+  public init(_ text: String, ignoresCase: Bool = false, arnSegments: Bool = false) {
     var atoms: [UInt16] = []
     atoms.reserveCapacity(text.utf8.count)
-    for b in text.utf8 {
+    let bytes = Array(text.utf8)
+    var colons = 0
+    for (i, b) in bytes.enumerated() {
+      if b == UInt8(ascii: ":") { colons += 1 }
       switch b {
+      case UInt8(ascii: "*")
+      where arnSegments && colons < 5 && i + 1 < bytes.count && bytes[i + 1] != UInt8(ascii: ":"):
+        atoms.append(Self.segmentStar)
       case UInt8(ascii: "*"): atoms.append(Self.star)
       case UInt8(ascii: "?"): atoms.append(Self.question)
       default: atoms.append(UInt16(ignoresCase ? Self.fold(b) : b))
@@ -45,7 +60,9 @@ public struct WildcardPattern: Sendable, Equatable, Hashable {
     self.ignoresCase = ignoresCase
     let stars = atoms.lazy.filter { $0 == Self.star }.count
     let questions = atoms.lazy.filter { $0 == Self.question }.count
-    if atoms.count == 1 && stars == 1 {
+    if atoms.contains(Self.segmentStar) {
+      shape = .segmented
+    } else if atoms.count == 1 && stars == 1 {
       shape = .anything
     } else if stars == 0 && questions == 0 {
       shape = .exact
@@ -96,6 +113,8 @@ public struct WildcardPattern: Sendable, Equatable, Hashable {
         return literalRun(p, 0, s, 0, n)
       case .general:
         return general(p, s)
+      case .segmented:
+        return segmented(p, s)
       }
     }
   }
@@ -123,6 +142,49 @@ public struct WildcardPattern: Sendable, Equatable, Hashable {
     var j = i + 1
     while j < s.count, s[j] & 0xC0 == 0x80 { j += 1 }
     return j
+  }
+
+  /// Glob matching by dynamic programming over the text, for patterns whose stars are not all
+  /// alike (some may not cross colons). `reach[j]` says the pattern so far can end before
+  /// byte `j`.
+  private func segmented(_ p: UnsafeBufferPointer<UInt16>, _ s: UnsafeBufferPointer<UInt8>) -> Bool {
+    let n = s.count
+    return withUnsafeTemporaryAllocation(of: Bool.self, capacity: n + 1) { reach in
+      reach.initialize(repeating: false)
+      reach[0] = true
+      for atom in p {
+        switch atom {
+        case Self.star:
+          var any = false
+          for j in 0...n {
+            any = any || reach[j]
+            reach[j] = any
+          }
+        case Self.segmentStar:
+          var any = false
+          for j in 0...n {
+            any = any || reach[j]
+            reach[j] = any
+            if j < n && s[j] == UInt8(ascii: ":") { any = false }
+          }
+        case Self.question:
+          var j = n
+          while j > 0 {
+            reach[j] = reach[j - 1] && s[j - 1] & 0xC0 != 0x80
+            j -= 1
+          }
+          reach[0] = false
+        default:
+          var j = n
+          while j > 0 {
+            reach[j] = reach[j - 1] && same(atom, s[j - 1])
+            j -= 1
+          }
+          reach[0] = false
+        }
+      }
+      return reach[n]
+    }
   }
 
   /// The classic linear-time glob with one backtracking point: on a mismatch, the most recent
