@@ -38,7 +38,8 @@ struct CompiledStatement: Sendable {
   let principal: PrincipalMatcher?
   let conditions: [CompiledCondition]
   let sid: String?
-  let origin: StatementOrigin
+  /// Where the statement came from; the slot sets the policy index.
+  var origin: StatementOrigin
 
   init(_ statement: Statement, version: PolicyVersion, policyIndex: Int) {
     effect = statement.effect

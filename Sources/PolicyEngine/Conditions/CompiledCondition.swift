@@ -103,16 +103,24 @@ struct CompiledCondition: Sendable {
   /// Evaluates the condition against `context`; `missing` receives the key when the request
   /// lacks it and that decided the outcome (for explanations).
   func evaluate(in context: RequestContext, missing: inout [String]?) -> Tri {
-    let present = context.value(lowercasedKey: key)
-    var requestValues: [String]? = present?.values
-    if requestValues?.isEmpty == true { requestValues = nil }
-    // For the set operators an empty string is the empty data set, as AWS documents.
-    if conditionOperator.qualifier != nil, requestValues == [""] { requestValues = nil }
     let op = conditionOperator
+    // Look at the value without copying it into an array: most keys are single-valued.
+    var single: String?
+    var multiple: [String]?
+    switch context.value(lowercasedKey: key) {
+    case .single(let v)?: single = v
+    case .multiple(let vs)? where !vs.isEmpty: multiple = vs
+    default: break
+    }
+    // For the set operators an empty string is the empty data set, as AWS documents.
+    if op.qualifier != nil {
+      if single == "" { single = nil }
+      if multiple == [""] { multiple = nil }
+    }
+    let absent = single == nil && multiple == nil
 
     if op.base == .null {
       // `"Null": {"key": "true"}` holds when the key is absent.
-      let absent = requestValues == nil
       var sawInvalid = false
       for operand in operands {
         guard case .bool(let wantAbsent) = operand else {
@@ -124,7 +132,7 @@ struct CompiledCondition: Sendable {
       return sawInvalid ? .error : .no
     }
 
-    guard let requestValues else {
+    if absent {
       if !op.ifExists, op.qualifier != .forAllValues { missing?.append(writtenKey) }
       if op.ifExists { return .yes }
       switch op.qualifier {
@@ -135,10 +143,16 @@ struct CompiledCondition: Sendable {
     }
 
     let negated = op.base.isNegated
+    if let single {
+      let r = matchesAnyOperand(single, context: context)
+      return negated ? r.negated : r
+    }
+    let values = multiple!
     switch op.qualifier {
     case nil:
+      // A single-valued operator on several values: any value that matches makes it match.
       var result = Tri.no
-      for value in requestValues {
+      for value in values {
         let r = matchesAnyOperand(value, context: context)
         if r == .yes { result = .yes; break }
         if r == .error { result = .error }
@@ -146,7 +160,7 @@ struct CompiledCondition: Sendable {
       return negated ? result.negated : result
     case .forAnyValue:
       var result = Tri.no
-      for value in requestValues {
+      for value in values {
         var r = matchesAnyOperand(value, context: context)
         if negated { r = r.negated }
         if r == .yes { return .yes }
@@ -155,7 +169,7 @@ struct CompiledCondition: Sendable {
       return result
     case .forAllValues:
       var result = Tri.yes
-      for value in requestValues {
+      for value in values {
         var r = matchesAnyOperand(value, context: context)
         if negated { r = r.negated }
         if r == .no { return .no }
@@ -167,6 +181,14 @@ struct CompiledCondition: Sendable {
 
   /// Whether one request value matches any operand under the positive form of the operator.
   private func matchesAnyOperand(_ value: String, context: RequestContext) -> Tri {
+    if conditionOperator.base == .ipAddress || conditionOperator.base == .notIpAddress {
+      // Parse the request's address once, not once per block.
+      guard let address = IPAddressRange.address(value) else { return .error }
+      for operand in operands {
+        if case .ip(let range) = operand, range.contains(address) { return .yes }
+      }
+      return operands.contains(.invalid) ? .error : .no
+    }
     var result = Tri.no
     for operand in operands {
       let r: Tri
@@ -224,8 +246,8 @@ struct CompiledCondition: Sendable {
     case .binary(let bytes):
       return .from((Base64.decode(value) ?? Array(value.utf8)) == bytes)
     case .ip(let range):
-      guard IPAddressRange(value) != nil else { return .error }
-      return .from(range.contains(value))
+      guard let address = IPAddressRange.address(value) else { return .error }
+      return .from(range.contains(address))
     case .template:
       return .no  // handled by matchTemplate
     case .invalid:

@@ -30,12 +30,54 @@ public struct IPAddressRange: Sendable, Equatable {
 
   /// Whether `address` (an address, or a block entirely inside this one) is in this block.
   public func contains(_ text: String) -> Bool {
-    guard let other = IPAddressRange(text), other.isIPv6 == isIPv6, other.prefixLength >= prefixLength else {
-      return false
-    }
+    guard let other = IPAddressRange.address(text) else { return false }
+    return contains(other)
+  }
+
+  /// Whether a parsed address or block lies inside this block.
+  public func contains(_ other: IPAddressRange) -> Bool {
+    guard other.isIPv6 == isIPv6, other.prefixLength >= prefixLength else { return false }
     let total = isIPv6 ? prefixLength : prefixLength + 96
     let masked = IPAddressRange.mask(other.high, other.low, bits: total)
     return masked.0 == high && masked.1 == low
+  }
+
+  private init(isIPv6: Bool, high: UInt64, low: UInt64, prefixLength: Int) {
+    self.isIPv6 = isIPv6
+    self.high = high
+    self.low = low
+    self.prefixLength = prefixLength
+  }
+
+  /// Parses a request's address (or block); a plain dotted IPv4 address takes a fast path
+  /// that allocates nothing.
+  public static func address(_ text: String) -> IPAddressRange? {
+    var text = text
+    let v4: UInt32? = text.withUTF8 { bytes in
+      var value: UInt32 = 0
+      var octet: UInt32 = 0
+      var digits = 0
+      var dots = 0
+      for b in bytes {
+        if b == UInt8(ascii: ".") {
+          guard digits > 0, dots < 3 else { return nil }
+          value = value << 8 | octet
+          octet = 0
+          digits = 0
+          dots += 1
+        } else if b >= 0x30 && b <= 0x39 {
+          octet = octet * 10 + UInt32(b - 0x30)
+          digits += 1
+          guard digits <= 3, octet <= 255 else { return nil }
+        } else {
+          return nil
+        }
+      }
+      guard dots == 3, digits > 0 else { return nil }
+      return value << 8 | octet
+    }
+    if let v4 { return IPAddressRange(isIPv6: false, high: 0, low: UInt64(v4), prefixLength: 32) }
+    return IPAddressRange(text)
   }
 
   static func mask(_ high: UInt64, _ low: UInt64, bits: Int) -> (UInt64, UInt64) {

@@ -16,7 +16,7 @@ struct PolicyTemplate: Sendable, Equatable, Hashable {
   /// - Parameter literalColons: `${...}` before this many colons stays literal text (AWS
   ///   substitutes variables only in the resource part of a `Resource` ARN, after the fifth).
   init?(_ text: String, literalColons: Int = 0) {
-    guard text.contains("${") else { return nil }
+    guard PolicyTemplate.mayContainVariable(text) else { return nil }
     var parts: [Part] = []
     var pending = ""
     var colons = 0
@@ -41,6 +41,16 @@ struct PolicyTemplate: Sendable, Equatable, Hashable {
     if !pending.isEmpty { parts.append(.text(pending)) }
     guard parts.contains(where: { if case .text = $0 { false } else { true } }) else { return nil }
     self.parts = parts
+  }
+
+  /// Whether `${` occurs in `text` (a byte scan; most policy strings have no variable).
+  static func mayContainVariable(_ text: String) -> Bool {
+    var previous: UInt8 = 0
+    for b in text.utf8 {
+      if b == UInt8(ascii: "{") && previous == UInt8(ascii: "$") { return true }
+      previous = b
+    }
+    return false
   }
 
   /// Parses what follows `${` up to the closing `}`; `nil` if it is not a well-formed variable,

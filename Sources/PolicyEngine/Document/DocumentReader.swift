@@ -108,7 +108,7 @@ struct DocumentReader {
       syntax("a statement must be an object", at: node.offset)
       return nil
     }
-    var byKey: [String: JSONMember] = [:]
+    var byKey = StatementMembers()
     for member in members {
       if byKey[member.key] != nil {
         syntax("duplicate key `\(member.key)` in a statement", at: member.keyOffset)
@@ -307,40 +307,65 @@ struct DocumentReader {
 
   private mutating func checkActionFormat(_ action: String, phase: Phase, at offset: Int) {
     if action == "*" { return }
-    let parts = action.split(separator: ":", omittingEmptySubsequences: false)
-    if parts.count == 1 {
+    var colons = 0
+    var vendorValid = true
+    var vendorLength = 0
+    for b in action.utf8 {
+      if b == UInt8(ascii: ":") {
+        colons += 1
+        continue
+      }
+      if colons == 0 {
+        vendorLength += 1
+        let ok = (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b == 0x2D || b == 0x2E
+        if !ok { vendorValid = false }
+      }
+    }
+    if colons == 0 {
       report(
         phase, "actionVendor",
         "Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc.",
         "`\(action)` has no service prefix", at: offset)
-    } else if parts.count > 2 {
+    } else if colons > 1 {
       report(
         phase, "actionColons", "Actions/Condition can contain only one colon.",
         "`\(action)` has more than one colon", at: offset)
-    } else if parts[0] != "*",
-      !parts[0].utf8.allSatisfy({ b in
-        (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b == 0x2D || b == 0x2E
-      }) || parts[0].isEmpty
-    {
+    } else if !vendorValid || vendorLength == 0 {
+      let vendor = action.prefix { $0 != ":" }
+      guard vendor != "*" else { return }
       report(
-        phase, "actionVendor", "Vendor \(parts[0]) is not valid",
+        phase, "actionVendor", "Vendor \(vendor) is not valid",
         "`\(action)` has an invalid service prefix", at: offset)
     }
   }
 
   private mutating func checkResources(_ values: [String], at offset: Int) {
-    var sawError = false
-    for resource in values.sorted(by: >) {
-      if let message = Self.resourceFormatError(resource) {
-        resourceError = (message, "`\(resource)` is not a valid resource", offset)
-        sawError = true
+    // Only when something is wrong does the order matter: IAM walks the list in reverse
+    // lexical order and keeps the last error, that is, the lexically smallest bad resource.
+    if values.contains(where: { Self.resourceFormatError($0) != nil }) {
+      for resource in values.sorted(by: >) {
+        if let message = Self.resourceFormatError(resource) {
+          resourceError = (message, "`\(resource)` is not a valid resource", offset)
+        }
       }
     }
-    if sawError || resourceError != nil { return }
+    if resourceError != nil { return }
     for resource in values where resource != "*" {
-      let parts = resource.split(separator: ":", omittingEmptySubsequences: false)
-      let colons = parts.count - 1
-      if !(colons >= 5 || !resource.contains("::")) || (parts.count > 2 && parts[2].isEmpty) {
+      var colons = 0
+      var doubleColon = false
+      var thirdFieldEmpty = false
+      var previous: UInt8 = 0
+      for b in resource.utf8 {
+        if b == UInt8(ascii: ":") {
+          colons += 1
+          if previous == UInt8(ascii: ":") {
+            doubleColon = true
+            if colons == 3 { thirdFieldEmpty = true }
+          }
+        }
+        previous = b
+      }
+      if !(colons >= 5 || !doubleColon) || thirdFieldEmpty {
         report(
           .legacy, "resourceLegacy", "The policy failed legacy parsing",
           "`\(resource)` is not a well-formed ARN", at: offset)
@@ -351,7 +376,35 @@ struct DocumentReader {
 
   /// The message IAM gives for a malformed resource, or `nil` when it is acceptable.
   static func resourceFormatError(_ resource: String) -> String? {
-    if resource == "*" { return nil }
+    if resource == "*" || isPlainARN(resource) { return nil }
+    return slowResourceFormatError(resource)
+  }
+
+  /// The common case, checked without splitting: `arn:aws:SERVICE:REGION:ACCOUNT:...` with a
+  /// known partition and a service that has no special rule.
+  static func isPlainARN(_ resource: String) -> Bool {
+    var r = resource
+    return r.withUTF8 { b in
+      guard b.count > 8, b[0] == 0x61, b[1] == 0x72, b[2] == 0x6E, b[3] == 0x3A,  // "arn:"
+        b[4] == 0x61, b[5] == 0x77, b[6] == 0x73, b[7] == 0x3A  // "aws:"
+      else { return false }
+      var colons = 0
+      var serviceEnd = -1
+      for i in 8..<b.count where b[i] == 0x3A {
+        colons += 1
+        if colons == 1 { serviceEnd = i }
+        if colons == 3 { break }
+      }
+      guard colons >= 3, serviceEnd > 8 else { return false }
+      let service = UnsafeBufferPointer(rebasing: b[8..<serviceEnd])
+      // iam and s3 have region and path rules; let the full check handle them.
+      if service.count == 3, service[0] == 0x69, service[1] == 0x61, service[2] == 0x6D { return false }
+      if service.count == 2, service[0] == 0x73, service[1] == 0x33 { return false }
+      return true
+    }
+  }
+
+  static func slowResourceFormatError(_ resource: String) -> String? {
     guard let firstColon = resource.firstIndex(of: ":") else {
       return "Resource \(resource) must be in ARN format or \"*\"."
     }
@@ -561,5 +614,31 @@ struct DocumentReader {
         "Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc.",
         "condition key `\(key)` has no prefix", at: offset, severity: .warning)
     }
+  }
+}
+
+/// The members of a statement object by element name, without a dictionary: a statement has at
+/// most nine elements, and policies are parsed by the thousand at start-up.
+struct StatementMembers {
+  private var members: [JSONMember?] = Array(repeating: nil, count: 9)
+
+  private static func slot(_ key: String) -> Int? {
+    switch key {
+    case "Sid": 0
+    case "Effect": 1
+    case "Action": 2
+    case "NotAction": 3
+    case "Resource": 4
+    case "NotResource": 5
+    case "Principal": 6
+    case "NotPrincipal": 7
+    case "Condition": 8
+    default: nil
+    }
+  }
+
+  subscript(key: String) -> JSONMember? {
+    get { Self.slot(key).flatMap { members[$0] } }
+    set { if let i = Self.slot(key) { members[i] = newValue } }
   }
 }

@@ -51,14 +51,16 @@ public enum PolicyKind: String, CaseIterable, Sendable, Codable {
     }
   }
 
-  /// The message AWS returns when a document of this kind exceeds its quota.
-  func sizeExceededMessage(limit: Int) -> String {
-    switch self {
+  /// The message AWS returns (with `LimitExceeded`) when a document of this kind exceeds its
+  /// quota; inline policies name their user, group or role.
+  public func sizeExceededMessage(limit: Int, entityName: String? = nil) -> String {
+    let entity = entityName.map { " \($0)" } ?? ""
+    return switch self {
     case .managed, .permissionsBoundary: "Cannot exceed quota for PolicySize: \(limit)"
     case .trust: "Cannot exceed quota for ACLSizePerRole: \(limit)"
-    case .userInline: "Maximum policy size of \(limit) bytes exceeded for user"
-    case .groupInline: "Maximum policy size of \(limit) bytes exceeded for group"
-    case .roleInline: "Maximum policy size of \(limit) bytes exceeded for role"
+    case .userInline: "Maximum policy size of \(limit) bytes exceeded for user\(entity)"
+    case .groupInline: "Maximum policy size of \(limit) bytes exceeded for group\(entity)"
+    case .roleInline: "Maximum policy size of \(limit) bytes exceeded for role\(entity)"
     case .serviceControl, .resourceControl: "The provided policy document exceeds the maximum size of \(limit) characters"
     case .session: "Packed policy consumes more than \(limit) characters"
     case .resource: "policy document too large"

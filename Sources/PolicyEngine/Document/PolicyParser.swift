@@ -26,12 +26,14 @@ public enum PolicyParser {
   ]
 
   /// Parses and validates `text` as a policy of `kind`.
-  public static func parse(_ text: String, kind: PolicyKind) -> PolicyParseResult {
-    parse(bytes: Array(text.utf8), kind: kind)
+  /// - Parameter entityName: the user, group or role an inline policy belongs to, which IAM
+  ///   names in its size error.
+  public static func parse(_ text: String, kind: PolicyKind, entityName: String? = nil) -> PolicyParseResult {
+    parse(bytes: Array(text.utf8), kind: kind, entityName: entityName)
   }
 
   /// Parses and validates UTF-8 `bytes` as a policy of `kind`.
-  public static func parse(bytes: [UInt8], kind: PolicyKind) -> PolicyParseResult {
+  public static func parse(bytes: [UInt8], kind: PolicyKind, entityName: String? = nil) -> PolicyParseResult {
     var diagnostics: [Diagnostic] = []
     let root: JSONNode
     do {
@@ -51,7 +53,7 @@ public enum PolicyParser {
       if size > limit {
         diagnostics.append(
           Diagnostic(
-            code: "policySize", message: kind.sizeExceededMessage(limit: limit),
+            code: "policySize", message: kind.sizeExceededMessage(limit: limit, entityName: entityName),
             detail: "the policy has \(size) characters without white space; the \(kind.rawValue) quota is \(limit)"
           ))
       }

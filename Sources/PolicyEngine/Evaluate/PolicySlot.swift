@@ -44,8 +44,9 @@ public struct PolicySlot: Sendable {
     self.policies = policies
     var statements: [CompiledStatement] = []
     for (policyIndex, policy) in policies.enumerated() {
-      for statement in policy.document.statements {
-        statements.append(CompiledStatement(statement, version: policy.document.version, policyIndex: policyIndex))
+      for var statement in policy.statements {
+        statement.origin.policyIndex = policyIndex
+        statements.append(statement)
       }
     }
     self.statements = statements
