@@ -1,9 +1,9 @@
 // swift-tools-version:6.1
 import PackageDescription
 
-// Targets are split by dependency weight: the policy engine needs Foundation only, so a service
-// that embeds it pays for nothing else. The server, storage and wire layers arrive as their own
-// targets in later issues.
+// Targets are split by dependency weight: the policy engine needs the standard library only, so
+// a service that embeds it pays for nothing else; the wire layer adds swift-crypto, the
+// directory adds GRDB, and only the server target imports Hummingbird.
 let strictSettings: [SwiftSetting] = [
   .enableUpcomingFeature("ExistentialAny"),
   .enableUpcomingFeature("MemberImportVisibility"),
@@ -19,16 +19,64 @@ let package = Package(
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+    .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+    .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+    .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+    .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+    .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+    .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+    .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
   ],
   targets: [
     .target(
       name: "PolicyEngine",
       swiftSettings: strictSettings
     ),
+    .target(
+      name: "AWSWire",
+      dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+      resources: [.copy("Resources/iam-model.json")],
+      swiftSettings: strictSettings
+    ),
+    .target(
+      name: "Directory",
+      dependencies: [
+        "PolicyEngine",
+        "AWSWire",
+        .product(name: "GRDB", package: "GRDB.swift"),
+        .product(name: "Crypto", package: "swift-crypto"),
+        .product(name: "HashTreeCollections", package: "swift-collections"),
+      ],
+      resources: [.copy("Resources/aws-managed-policies.json")],
+      swiftSettings: strictSettings
+    ),
+    .target(
+      name: "Services",
+      dependencies: [
+        "PolicyEngine", "AWSWire", "Directory",
+        .product(name: "HashTreeCollections", package: "swift-collections"),
+      ],
+      swiftSettings: strictSettings
+    ),
+    .target(
+      name: "Server",
+      dependencies: [
+        "Services", "Directory", "AWSWire", "PolicyEngine",
+        .product(name: "HashTreeCollections", package: "swift-collections"),
+        .product(name: "HTTPTypes", package: "swift-http-types"),
+        .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "Metrics", package: "swift-metrics"),
+        .product(name: "Prometheus", package: "swift-prometheus"),
+      ],
+      swiftSettings: strictSettings
+    ),
     .executableTarget(
       name: "portcullis",
       dependencies: [
         "PolicyEngine",
+        "Server",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: strictSettings
@@ -40,6 +88,15 @@ let package = Package(
         .product(name: "PropertyBased", package: "swift-property-based"),
       ],
       resources: [.copy("Conformance"), .copy("Validation")],
+      swiftSettings: strictSettings
+    ),
+    .testTarget(
+      name: "PortcullisTests",
+      dependencies: [
+        "AWSWire", "Directory", "Services", "Server",
+        .product(name: "HummingbirdTesting", package: "hummingbird"),
+      ],
+      resources: [.copy("Fixtures")],
       swiftSettings: strictSettings
     ),
   ]

@@ -7,7 +7,7 @@ struct Portcullis: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "portcullis",
     abstract: "A self-hosted, AWS-compatible IAM: policy engine, server and analyzer.",
-    subcommands: [PolicyCommand.self])
+    subcommands: [ServeCommand.self, PolicyCommand.self])
 }
 
 /// `portcullis policy ...`: validate, evaluate and benchmark IAM policies offline.

@@ -1,0 +1,112 @@
+import Crypto
+import Foundation
+
+/// The canonical form of a request that SigV4 signs, built the way botocore's `SigV4Auth` builds
+/// it (`botocore/auth.py`), so a request signed by an AWS SDK canonicalizes to the same text here:
+///
+///     METHOD
+///     canonical URI
+///     canonical query string
+///     name:value        (one line per signed header)
+///
+///     signed;header;names
+///     payload hash
+///
+/// Public so that a signature mismatch can be diagnosed by comparing this text with the client's
+/// (botocore logs it at debug level).
+public struct SigV4CanonicalRequest: Sendable, Equatable, CustomStringConvertible {
+  /// The method, uppercased.
+  public let method: String
+  /// The canonical URI: for S3 the path exactly as received; for every other service the path
+  /// with dot segments and empty segments removed, then percent-encoded again (so `%20` on the
+  /// wire is `%2520` here).
+  public let uri: String
+  /// The canonical query string: every parameter decoded, re-encoded with RFC 3986's unreserved
+  /// set, sorted by name then value; `X-Amz-Signature` left out of a presigned URL's.
+  public let query: String
+  /// One `name:value` line per signed header: the name lowercase, the values trimmed with runs of
+  /// spaces folded, a repeated header's values joined with `,`.
+  public let headers: [String]
+  /// The signed header names joined with `;`.
+  public let signedHeaders: String
+  /// Hex SHA-256 of the body, or the hash the client declared (`X-Amz-Content-Sha256`,
+  /// `UNSIGNED-PAYLOAD`).
+  public let payloadHash: String
+
+  /// Builds the canonical request of `request` under `authorization` (whose signed headers,
+  /// service and declared payload hash it follows).
+  public init(request: SignedRequest, authorization: SigV4Authorization) {
+    method = request.method.uppercased()
+    uri =
+      SigV4CanonicalRequest.isS3(authorization.service)
+      ? (request.path.isEmpty ? "/" : request.path)
+      : SigV4Encoding.percentEncode(
+        Array(SigV4CanonicalRequest.removingDotSegments(request.path).utf8), keepingSlashes: true)
+    query = SigV4CanonicalRequest.canonicalQuery(request.query, presigned: authorization.isPresigned)
+    headers = authorization.signedHeaders.map { name in
+      let values = request.headerValues(name).map(SigV4CanonicalRequest.trimmingAll)
+      return "\(name):\(values.joined(separator: ","))"
+    }
+    signedHeaders = authorization.signedHeaders.joined(separator: ";")
+    payloadHash = authorization.contentSHA256 ?? SigV4Encoding.hex(SHA256.hash(data: request.body))
+  }
+
+  /// The canonical request's text, as hashed into the string to sign.
+  public var description: String {
+    [method, uri, query, headers.joined(separator: "\n") + "\n", signedHeaders, payloadHash]
+      .joined(separator: "\n")
+  }
+
+  /// The string to sign: algorithm, timestamp, credential scope and the hex SHA-256 of this
+  /// canonical request.
+  public func stringToSign(for authorization: SigV4Authorization) -> String {
+    let hash = SigV4Encoding.hex(SHA256.hash(data: Array(description.utf8)))
+    return [SigV4Authorization.algorithm, authorization.timestamp, authorization.credentialScope, hash]
+      .joined(separator: "\n")
+  }
+
+  /// Whether `service` is signed with botocore's S3 rules: the path as sent, never normalised.
+  static func isS3(_ service: String) -> Bool {
+    service == "s3" || service == "s3-object-lambda" || service == "s3-outposts"
+  }
+
+  /// botocore's `remove_dot_segments` (RFC 3986 §5.2.4, plus dropping empty segments, which AWS
+  /// services also require): `/a/./b/../c//d/` becomes `/a/c/d/`.
+  static func removingDotSegments(_ path: String) -> String {
+    guard !path.isEmpty else { return "/" }
+    var output: [Substring] = []
+    for segment in path.split(separator: "/", omittingEmptySubsequences: true) where segment != "." {
+      if segment == ".." {
+        if !output.isEmpty { output.removeLast() }
+      } else {
+        output.append(segment)
+      }
+    }
+    let first = path.hasPrefix("/") ? "/" : ""
+    let last = path.hasSuffix("/") && !output.isEmpty ? "/" : ""
+    return first + output.joined(separator: "/") + last
+  }
+
+  private static func canonicalQuery(_ raw: String, presigned: Bool) -> String {
+    let signature = Array("X-Amz-Signature".utf8)
+    let encoded =
+      SigV4QueryParameters(raw).parameters
+      .filter { !(presigned && $0.name == signature) }
+      .map { (name: Array(SigV4Encoding.percentEncode($0.name).utf8), value: Array(SigV4Encoding.percentEncode($0.value).utf8)) }
+    // Sorted by the encoded bytes, name first, as botocore sorts its encoded pairs.
+    let sorted = encoded.sorted { a, b in
+      a.name != b.name ? a.name.lexicographicallyPrecedes(b.name) : a.value.lexicographicallyPrecedes(b.value)
+    }
+    return sorted.map { String(decoding: $0.name + [UInt8(ascii: "=")] + $0.value, as: UTF8.self) }
+      .joined(separator: "&")
+  }
+
+  /// SigV4's Trimall: no leading or trailing whitespace, each inner run of it one space.
+  /// Works on bytes: as `Character`s, `"\r\n"` is one grapheme that equals neither `"\r"` nor `"\n"`.
+  private static func trimmingAll(_ value: String) -> String {
+    let words = Array(value.utf8).split(whereSeparator: { byte in
+      byte == 0x20 || (0x09...0x0D).contains(byte)
+    })
+    return words.map { String(decoding: $0, as: UTF8.self) }.joined(separator: " ")
+  }
+}

@@ -1,0 +1,79 @@
+import Foundation
+import HashTreeCollections
+
+/// The entities of one account. Persistent hash maps keep copies cheap: a write changes a few
+/// paths of the trees and shares the rest with the previous snapshot.
+public struct AccountDirectory: Sendable {
+  public var account: Account
+  /// Keyed by lowercased name (IAM names are unique case-insensitively).
+  public var users: TreeDictionary<String, User> = [:]
+  public var groups: TreeDictionary<String, Group> = [:]
+  public var roles: TreeDictionary<String, Role> = [:]
+  public var policies: TreeDictionary<String, ManagedPolicy> = [:]
+  public var instanceProfiles: TreeDictionary<String, InstanceProfile> = [:]
+  /// Keyed by access key id.
+  public var accessKeys: TreeDictionary<String, AccessKey> = [:]
+
+  public init(account: Account) {
+    self.account = account
+  }
+}
+
+/// The whole directory at one point in time: immutable once published, read without locks.
+public struct DirectorySnapshot: Sendable {
+  /// The change-log sequence number this snapshot reflects.
+  public var sequence: Int64 = 0
+  public var accounts: TreeDictionary<String, AccountDirectory> = [:]
+  /// Access key id to account id, for authentication.
+  public var accessKeyAccounts: TreeDictionary<String, String> = [:]
+
+  public init() {}
+
+  /// The access key with this id, in whichever account holds it.
+  public func accessKey(_ id: String) -> AccessKey? {
+    guard let account = accessKeyAccounts[id] else { return nil }
+    return accounts[account]?.accessKeys[id]
+  }
+
+  /// Applies one stored change (used at load and when catching up from the change log).
+  public mutating func apply(_ change: EntityChange) throws {
+    let d = EntityChange.decoder
+    let key = change.key
+    let accountID = change.accountID
+    if change.kind == .account {
+      if let body = change.body {
+        let account = try d.decode(Account.self, from: body)
+        if accounts[accountID] == nil {
+          accounts[accountID] = AccountDirectory(account: account)
+        } else {
+          accounts[accountID]!.account = account
+        }
+      } else {
+        accounts[accountID] = nil
+      }
+      return
+    }
+    guard accounts[accountID] != nil else {
+      throw DirectoryLoadError(message: "entity \(change.kind.rawValue) `\(key)` belongs to unknown account \(accountID)")
+    }
+    switch change.kind {
+    case .account: break
+    case .user: accounts[accountID]!.users[key] = try change.body.map { try d.decode(User.self, from: $0) }
+    case .group: accounts[accountID]!.groups[key] = try change.body.map { try d.decode(Group.self, from: $0) }
+    case .role: accounts[accountID]!.roles[key] = try change.body.map { try d.decode(Role.self, from: $0) }
+    case .policy: accounts[accountID]!.policies[key] = try change.body.map { try d.decode(ManagedPolicy.self, from: $0) }
+    case .instanceProfile:
+      accounts[accountID]!.instanceProfiles[key] = try change.body.map { try d.decode(InstanceProfile.self, from: $0) }
+    case .accessKey:
+      let keyValue = try change.body.map { try d.decode(AccessKey.self, from: $0) }
+      accounts[accountID]!.accessKeys[key] = keyValue
+      accessKeyAccounts[key] = keyValue == nil ? nil : accountID
+    }
+  }
+}
+
+/// The store holds something the directory cannot read.
+public struct DirectoryLoadError: Error, CustomStringConvertible {
+  public var message: String
+  public var description: String { message }
+}

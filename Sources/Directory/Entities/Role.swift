@@ -1,0 +1,36 @@
+import Foundation
+
+/// An IAM role.
+public struct Role: Codable, Sendable, Equatable {
+  public var accountID: String
+  /// The unique id (`AROA...`).
+  public var id: String
+  public var name: String
+  public var path: String
+  public var createDate: Date
+  /// The trust policy, as written.
+  public var assumeRolePolicyDocument: String
+  public var description: String?
+  /// Seconds, 3600 to 43200.
+  public var maxSessionDuration: Int = 3600
+  public var tags: [Tag] = []
+  public var permissionsBoundary: String?
+  public var inlinePolicies: [String: String] = [:]
+  public var attachedPolicies: [String] = []
+  public var lastUsedDate: Date?
+  public var lastUsedRegion: String?
+
+  public init(
+    accountID: String, id: String, name: String, path: String, createDate: Date, assumeRolePolicyDocument: String
+  ) {
+    self.accountID = accountID
+    self.id = id
+    self.name = name
+    self.path = path
+    self.createDate = createDate
+    self.assumeRolePolicyDocument = assumeRolePolicyDocument
+  }
+
+  /// `arn:aws:iam::ACCOUNT:role/PATH/NAME`.
+  public var arn: String { "arn:aws:iam::\(accountID):role\(path)\(name)" }
+}

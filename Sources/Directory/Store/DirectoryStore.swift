@@ -1,0 +1,14 @@
+/// Durable storage behind the in-memory directory.
+///
+/// Reads never reach the store: the directory is loaded once at start-up and kept in memory.
+/// Each write is one transaction that replaces the changed entities' rows and appends one
+/// record to the change log; the sequence number it returns orders all writes, so another
+/// process sharing the database (PostgreSQL, later) can apply the log to catch up.
+public protocol DirectoryStore: Sendable {
+  /// Every stored entity and the sequence number of the last committed change.
+  func load() throws -> (entities: [EntityChange], sequence: Int64)
+  /// Commits `changes` atomically and durably; returns the new change's sequence number.
+  func commit(_ changes: [EntityChange]) throws -> Int64
+  /// Committed changes after `sequence`, oldest first (for catching up).
+  func changes(after sequence: Int64, limit: Int) throws -> [ChangeRecord]
+}

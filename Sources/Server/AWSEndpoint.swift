@@ -1,0 +1,133 @@
+import AWSWire
+import Directory
+import Foundation
+import HTTPTypes
+import HashTreeCollections
+import Hummingbird
+import Logging
+import NIOCore
+import PolicyEngine
+import Services
+
+/// The AWS API endpoint: every signed Query-protocol request (POST form or GET) goes through
+/// here — SigV4 verification, decoding against the service model, the operation handler (which
+/// authorizes with the policy engine), and AWS's XML encoding of the result or the error.
+struct AWSEndpoint: Sendable {
+  let iam: IAMService
+  let verifier: SigV4Verifier
+  let metrics: ServerMetrics
+  let logger: Logger
+  let iamDecoder = QueryRequestDecoder(model: .iam)
+  let iamEncoder = QueryResponseEncoder(model: .iam)
+  let iamErrors = QueryErrorEncoder(model: .iam)
+
+  /// Requests larger than this are refused before any work is done.
+  static let maximumBodySize = 1 << 20
+
+  func respond(_ request: Request, context: PortcullisRequestContext) async -> Response {
+    let started = ContinuousClock.now
+    let requestID = UUID().uuidString.lowercased()
+    var operation = "unknown"
+    var callerARN = "-"
+    let response: Response
+    do {
+      let body: [UInt8]
+      do {
+        body = Array(buffer: try await request.body.collect(upTo: Self.maximumBodySize))
+      } catch {
+        throw AWSError(code: "RequestEntityTooLarge", message: "Request body too large", status: 413)
+      }
+      let (xml, op, arn) = try handle(request, body: body, context: context)
+      operation = op
+      callerARN = arn
+      response = Self.xmlResponse(xml, status: .ok, requestID: requestID)
+    } catch {
+      let awsError = error as? AWSError ?? .serviceFailure()
+      if let op = (error as? OperationFailure)?.operation { operation = op }
+      response = Self.xmlResponse(
+        iamErrors.encode(awsError, requestId: requestID), status: HTTPResponse.Status(code: awsError.status),
+        requestID: requestID)
+    }
+    let seconds = Double((ContinuousClock.now - started).components.attoseconds) / 1e18
+      + Double((ContinuousClock.now - started).components.seconds)
+    metrics.requestFinished(operation: operation, status: response.status.code, seconds: seconds)
+    logger.info(
+      "request",
+      metadata: [
+        "request_id": .string(requestID), "caller": .string(callerARN), "operation": .string(operation),
+        "status": .stringConvertible(response.status.code), "duration_ms": .string(String(format: "%.2f", seconds * 1000)),
+      ])
+    return response
+  }
+
+  /// An error that happened once the operation was known, for logs and metrics.
+  struct OperationFailure: Error {
+    var operation: String
+  }
+
+  static func xmlResponse(_ xml: String, status: HTTPResponse.Status, requestID: String) -> Response {
+    var headers = HTTPFields()
+    headers[.contentType] = "text/xml"
+    headers[HTTPField.Name("x-amzn-RequestId")!] = requestID
+    return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: xml)))
+  }
+
+  /// Authenticates, decodes, runs and encodes; returns the XML, the operation and the caller.
+  private func handle(
+    _ request: Request, body: [UInt8], context: PortcullisRequestContext
+  ) throws(AWSError) -> (String, String, String) {
+    var headers: [(name: String, value: String)] = []
+    // HTTP types moves `Host` into the `:authority` pseudo-header; SigV4 signs it as `host`.
+    if let authority = request.head.authority { headers.append(("host", authority)) }
+    for field in request.headers { headers.append((field.name.rawName, field.value)) }
+    let signed = SignedRequest(method: request.method.rawValue, target: request.uri.description, headers: headers, body: body)
+    let authorization = try verifier.authorization(of: signed)
+
+    let snapshot = iam.directory.snapshot
+    guard let key = snapshot.accessKey(authorization.accessKeyID), key.isActive,
+      let secret = iam.directory.secrets.open(key.sealedSecret)
+    else {
+      throw .invalidClientTokenId()
+    }
+    try verifier.verify(signed, authorization, secretAccessKey: secret)
+
+    var parameters = FormURLEncoding.decode(String(decoding: signed.query.utf8, as: UTF8.self))
+    if request.method == .post { parameters += FormURLEncoding.decode(bytes: body) }
+    parameters.removeAll { $0.0.hasPrefix("X-Amz-") }
+
+    let caller = try makeCaller(key: key, authorization: authorization, snapshot: snapshot, request: request, context: context)
+    switch authorization.service {
+    case "iam":
+      let decoded = try iamDecoder.decode(parameters)
+      do {
+        let output = try iam.handle(decoded.operation.name, input: decoded.input, caller: caller)
+        let xml = iamEncoder.encode(output, for: decoded.operation, requestId: "")
+        return (xml, decoded.operation.name, caller.arn)
+      } catch {
+        throw error
+      }
+    default:
+      throw AWSError(
+        code: "InvalidAction", message: "The service \(authorization.service) is not available on this endpoint.", status: 400)
+    }
+  }
+
+  private func makeCaller(
+    key: AccessKey, authorization: SigV4Authorization, snapshot: DirectorySnapshot, request: Request,
+    context: PortcullisRequestContext
+  ) throws(AWSError) -> Caller {
+    let sourceIP = context.remoteAddress?.ipAddress ?? "127.0.0.1"
+    let userAgent = request.headers[.userAgent]
+    if let userName = key.userName {
+      guard let user = snapshot.accounts[key.accountID]?.users[userName.lowercased()] else { throw .invalidClientTokenId() }
+      return Caller(
+        accountID: key.accountID, principal: RequestPrincipal(user.arn), userName: user.name, userID: user.id,
+        accessKeyID: key.id, sourceIP: sourceIP, secureTransport: false, region: authorization.region, time: Date(),
+        userAgent: userAgent)
+    }
+    return Caller(
+      accountID: key.accountID, principal: RequestPrincipal("arn:aws:iam::\(key.accountID):root"), userName: nil,
+      userID: key.accountID, accessKeyID: key.id, sourceIP: sourceIP, secureTransport: false,
+      region: authorization.region, time: Date(), userAgent: userAgent)
+  }
+}

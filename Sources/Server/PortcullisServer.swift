@@ -1,0 +1,34 @@
+import AWSWire
+import Directory
+import Foundation
+import HashTreeCollections
+import Hummingbird
+import Logging
+import PolicyEngine
+import Prometheus
+import Services
+
+/// The Hummingbird application: the AWS endpoint on `/`, readiness on `/health`, Prometheus
+/// metrics on `/metrics`.
+public enum PortcullisServer {
+  /// Builds the application over an opened directory.
+  public static func application(
+    configuration: ServerConfiguration, directory: Directory, logger: Logger
+  ) -> some ApplicationProtocol {
+    let metrics = ServerMetrics()
+    var quotas = IAMQuotas()
+    if let users = configuration.usersQuota { quotas.usersPerAccount = users }
+    let authorizer = Authorizer(onDecision: { outcome in metrics.authorization(outcome: outcome.rawValue) })
+    let iam = IAMService(directory: directory, authorizer: authorizer, quotas: quotas)
+    let endpoint = AWSEndpoint(iam: iam, verifier: SigV4Verifier(), metrics: metrics, logger: logger)
+    let router = Router(context: PortcullisRequestContext.self)
+    router.get("/health") { _, _ in "OK\n" }
+    router.get("/metrics") { _, _ in metrics.registry.emitToString() }
+    router.post("/") { request, context in await endpoint.respond(request, context: context) }
+    router.get("/") { request, context in await endpoint.respond(request, context: context) }
+    return Application(
+      router: router,
+      configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
+      logger: logger)
+  }
+}

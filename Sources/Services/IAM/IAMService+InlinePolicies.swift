@@ -1,0 +1,132 @@
+import AWSWire
+import Directory
+import Foundation
+import HashTreeCollections
+import PolicyEngine
+
+extension IAMService {
+  static func registerInlinePolicies(_ h: inout [String: Handler]) {
+    for entity in [AttachableEntity.user, .group, .role] {
+      let noun = ["User", "Group", "Role"][[AttachableEntity.user, .group, .role].firstIndex(of: entity)!]
+      h["Put\(noun)Policy"] = { s, i, c in try s.putInline(i, c, entity) }
+      h["Get\(noun)Policy"] = { s, i, c in try s.getInline(i, c, entity) }
+      h["Delete\(noun)Policy"] = { s, i, c in try s.deleteInline(i, c, entity) }
+      h["List\(noun)Policies"] = { s, i, c in try s.listInline(i, c, entity) }
+    }
+  }
+
+  private func inlineNames(_ entity: AttachableEntity) -> (noun: String, nameMember: String, kind: PolicyKind) {
+    switch entity {
+    case .user: ("User", "UserName", .userInline)
+    case .group: ("Group", "GroupName", .groupInline)
+    case .role: ("Role", "RoleName", .roleInline)
+    }
+  }
+
+  /// Reads or changes the inline policies of the entity named in the input, after authorizing
+  /// `iam:VERB<Noun>Policy` on it.
+  private func withInlinePolicies<R: Sendable>(
+    _ input: ModelValue, _ caller: Caller, _ entity: AttachableEntity, verb: String, write: Bool,
+    _ body: (inout [String: String], String) throws(AWSError) -> R
+  ) throws(AWSError) -> R {
+    let (noun, member, _) = inlineNames(entity)
+    let name = input.string(member) ?? ""
+    let action = verb == "List" ? "List\(noun)Policies" : "\(verb)\(noun)Policy"
+    if !write {
+      let snapshot = directory.snapshot
+      let account = try accountDirectory(caller, snapshot)
+      switch entity {
+      case .user:
+        try authorize(caller, action, userARN(name, caller, snapshot), snapshot: snapshot)
+        var policies = try user(name, in: account).inlinePolicies
+        return try body(&policies, try user(name, in: account).name)
+      case .group:
+        try authorize(caller, action, groupARN(name, caller, snapshot), snapshot: snapshot)
+        var policies = try group(name, in: account).inlinePolicies
+        return try body(&policies, try group(name, in: account).name)
+      case .role:
+        try authorize(caller, action, roleARN(name, caller, snapshot), snapshot: snapshot)
+        var policies = try role(name, in: account).inlinePolicies
+        return try body(&policies, try role(name, in: account).name)
+      }
+    }
+    return try directory.write { tx throws(AWSError) -> R in
+      let account = try tx.account(caller.accountID)
+      switch entity {
+      case .user:
+        try authorize(caller, action, userARN(name, caller, tx.snapshot), snapshot: tx.snapshot)
+        var user = try user(name, in: account)
+        let r = try body(&user.inlinePolicies, user.name)
+        tx.put(user)
+        return r
+      case .group:
+        try authorize(caller, action, groupARN(name, caller, tx.snapshot), snapshot: tx.snapshot)
+        var group = try group(name, in: account)
+        let r = try body(&group.inlinePolicies, group.name)
+        tx.put(group)
+        return r
+      case .role:
+        try authorize(caller, action, roleARN(name, caller, tx.snapshot), snapshot: tx.snapshot)
+        var role = try role(name, in: account)
+        let r = try body(&role.inlinePolicies, role.name)
+        tx.put(role)
+        return r
+      }
+    }
+  }
+
+  func putInline(_ input: ModelValue, _ caller: Caller, _ entity: AttachableEntity) throws(AWSError) -> ModelValue {
+    let policyName = input.string("PolicyName") ?? ""
+    let document = input.string("PolicyDocument") ?? ""
+    let kind = inlineNames(entity).kind
+    try withInlinePolicies(input, caller, entity, verb: "Put", write: true) { policies, entityName throws(AWSError) in
+      try validatePolicy(document, kind: kind, entityName: entityName)
+      // The quota counts all of the entity's inline policies together.
+      var others = policies
+      others[policyName] = nil
+      let total = others.values.reduce(0) { $0 + PolicyParser.countedSize(of: Array($1.utf8)) }
+        + PolicyParser.countedSize(of: Array(document.utf8))
+      if let limit = kind.sizeLimit, total > limit {
+        throw .limitExceeded(kind.sizeExceededMessage(limit: limit, entityName: entityName))
+      }
+      // Replace a policy whose name differs only in case.
+      if let existing = policies.keys.first(where: { $0.lowercased() == policyName.lowercased() }) {
+        policies[existing] = nil
+      }
+      policies[policyName] = document
+    }
+    return .structure([:])
+  }
+
+  func getInline(_ input: ModelValue, _ caller: Caller, _ entity: AttachableEntity) throws(AWSError) -> ModelValue {
+    let policyName = input.string("PolicyName") ?? ""
+    let (noun, member, _) = inlineNames(entity)
+    return try withInlinePolicies(input, caller, entity, verb: "Get", write: false) { policies, entityName throws(AWSError) in
+      guard let key = policies.keys.first(where: { $0.lowercased() == policyName.lowercased() }), let document = policies[key]
+      else {
+        throw .noSuchEntity("The \(noun.lowercased()) policy with name \(policyName) cannot be found.")
+      }
+      return .structure([member: .string(entityName), "PolicyName": .string(key), "PolicyDocument": urlEncodedDocument(document)])
+    }
+  }
+
+  func deleteInline(_ input: ModelValue, _ caller: Caller, _ entity: AttachableEntity) throws(AWSError) -> ModelValue {
+    let policyName = input.string("PolicyName") ?? ""
+    let noun = inlineNames(entity).noun
+    try withInlinePolicies(input, caller, entity, verb: "Delete", write: true) { policies, _ throws(AWSError) in
+      guard let key = policies.keys.first(where: { $0.lowercased() == policyName.lowercased() }) else {
+        throw .noSuchEntity("The \(noun.lowercased()) policy with name \(policyName) cannot be found.")
+      }
+      policies[key] = nil
+    }
+    return .structure([:])
+  }
+
+  func listInline(_ input: ModelValue, _ caller: Caller, _ entity: AttachableEntity) throws(AWSError) -> ModelValue {
+    let names = try withInlinePolicies(input, caller, entity, verb: "List", write: false) { policies, _ throws(AWSError) in
+      policies.keys.sorted()
+    }
+    let (slice, marker) = page(names, input: input) { $0 }
+    return listOutput("PolicyNames", slice.map(ModelValue.string), marker: marker)
+  }
+}

@@ -1,0 +1,134 @@
+import AWSWire
+import Directory
+import Foundation
+import HashTreeCollections
+import PolicyEngine
+
+/// The IAM API: one handler per operation, each authorizing with the policy engine and then
+/// reading the snapshot or writing one directory transaction.
+public final class IAMService: Sendable {
+  public let directory: Directory
+  public let authorizer: Authorizer
+  public let quotas: IAMQuotas
+  let now: @Sendable () -> Date
+
+  public init(directory: Directory, authorizer: Authorizer, quotas: IAMQuotas = IAMQuotas(), now: @escaping @Sendable () -> Date = Date.init) {
+    self.directory = directory
+    self.authorizer = authorizer
+    self.quotas = quotas
+    self.now = now
+  }
+
+  // Untyped throws: typed-throwing closures in this table crash the 6.3 compiler (SILGen).
+  typealias Handler = @Sendable (IAMService, ModelValue, Caller) throws -> ModelValue
+
+  /// Operation name to handler.
+  static let handlers: [String: Handler] = {
+    var h: [String: Handler] = [:]
+    registerUsers(&h)
+    registerGroups(&h)
+    registerRoles(&h)
+    registerPolicies(&h)
+    registerInlinePolicies(&h)
+    registerAccessKeys(&h)
+    registerInstanceProfiles(&h)
+    registerAccount(&h)
+    return h
+  }()
+
+  /// The operations this service implements.
+  public static var operations: [String] { handlers.keys.sorted() }
+
+  /// Runs `operation` for `caller`.
+  public func handle(_ operation: String, input: ModelValue, caller: Caller) throws(AWSError) -> ModelValue {
+    guard let handler = Self.handlers[operation] else {
+      throw AWSError(code: "InvalidAction", message: "Could not find operation \(operation) for version 2010-05-08", status: 400)
+    }
+    do {
+      return try handler(self, input, caller)
+    } catch let error as AWSError {
+      throw error
+    } catch {
+      throw .serviceFailure()
+    }
+  }
+
+  // MARK: shared helpers
+
+  /// Authorizes `iam:ACTION` on `resource` against the current snapshot.
+  func authorize(
+    _ caller: Caller, _ action: String, _ resource: String, context: [String: ContextValue] = [:],
+    snapshot: DirectorySnapshot
+  ) throws(AWSError) {
+    try authorizer.authorize(caller, action: "iam:\(action)", resource: resource, context: context, snapshot: snapshot)
+  }
+
+  func arn(_ caller: Caller, _ type: String, path: String = "/", name: String) -> String {
+    "arn:aws:iam::\(caller.accountID):\(type)\(path)\(name)"
+  }
+
+  /// Condition keys for tags in a request.
+  func tagContext(_ tags: [Tag]) -> [String: ContextValue] {
+    guard !tags.isEmpty else { return [:] }
+    var c: [String: ContextValue] = ["aws:TagKeys": .multiple(tags.map(\.key))]
+    for tag in tags { c["aws:RequestTag/\(tag.key)"] = .single(tag.value) }
+    return c
+  }
+
+  func resourceTagContext(_ tags: [Tag]) -> [String: ContextValue] {
+    var c: [String: ContextValue] = [:]
+    for tag in tags { c["aws:ResourceTag/\(tag.key)"] = .single(tag.value) }
+    return c
+  }
+
+  /// Checks tags against IAM's rules: unique keys, no `aws:` prefix, at most 50 per entity.
+  func validateTags(_ tags: [Tag], existing: [Tag] = [], entity: String) throws(AWSError) {
+    var keys = Set<String>()
+    for tag in tags {
+      if tag.key.lowercased().hasPrefix("aws:") {
+        throw .invalidInput("User-provided tag keys cannot start with the reserved prefix 'aws:'.")
+      }
+      if !keys.insert(tag.key.lowercased()).inserted {
+        throw .invalidInput("Duplicate tag keys found. Please note that Tag keys are case insensitive.")
+      }
+    }
+    var merged = existing
+    merged.merge(tags)
+    if merged.count > quotas.tagsPerEntity {
+      throw .limitExceeded("The number of tags has reached the maximum limit.")
+    }
+  }
+
+  /// Validates a policy document for `kind`, mapping problems to AWS's errors.
+  func validatePolicy(_ document: String, kind: PolicyKind, entityName: String? = nil) throws(AWSError) {
+    let result = PolicyParser.parse(document, kind: kind, entityName: entityName)
+    guard let error = result.firstError else { return }
+    if error.code == "policySize" { throw .limitExceeded(error.message) }
+    throw .malformedPolicyDocument(error.message)
+  }
+
+  /// Pages `items` (already in order) by `Marker` and `MaxItems` (default 100, as AWS).
+  func page<T>(_ items: [T], input: ModelValue, key: (T) -> String) -> (items: ArraySlice<T>, marker: String?) {
+    let maxItems = max(1, input.int("MaxItems") ?? 100)
+    var start = 0
+    if let marker = input.string("Marker"), let decoded = Data(base64Encoded: marker).map({ String(decoding: $0, as: UTF8.self) }) {
+      start = items.firstIndex { key($0) >= decoded } ?? items.count
+    }
+    let end = min(items.count, start + maxItems)
+    let marker = end < items.count ? Data(key(items[end]).utf8).base64EncodedString() : nil
+    return (items[start..<end], marker)
+  }
+
+  /// The standard list output members.
+  func listOutput(_ member: String, _ values: [ModelValue], marker: String?) -> ModelValue {
+    .object([member: .list(values), "IsTruncated": .bool(marker != nil), "Marker": .str(marker)])
+  }
+
+  func validatePath(_ path: String?) throws(AWSError) -> String {
+    let path = path ?? "/"
+    guard path.hasPrefix("/") && path.hasSuffix("/") else {
+      throw .validationError("The specified value for path is invalid. It must begin and end with / and contain only alphanumeric characters and/or / characters.")
+    }
+    return path
+  }
+}

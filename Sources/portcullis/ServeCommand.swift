@@ -1,0 +1,68 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Logging
+import Server
+
+/// `portcullis serve`: the IAM API on one port, with an embedded SQLite store.
+struct ServeCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "serve",
+    abstract: "Run the AWS-compatible IAM server (default 127.0.0.1:9600, data in ./.portcullis).",
+    discussion: """
+      Every option can also be set with an environment variable: PORTCULLIS_LISTEN,
+      PORTCULLIS_DATA_DIR, PORTCULLIS_IN_MEMORY, PORTCULLIS_ACCOUNT_ID,
+      PORTCULLIS_ROOT_ACCESS_KEY_ID, PORTCULLIS_ROOT_SECRET_ACCESS_KEY, PORTCULLIS_MASTER_KEY,
+      PORTCULLIS_USERS_QUOTA. Command-line options win.
+      """)
+
+  @Option(help: "Address to listen on, HOST:PORT.")
+  var listen: String?
+
+  @Option(name: .customLong("data-dir"), help: "Data directory (created if missing).")
+  var dataDir: String?
+
+  @Flag(name: .customLong("in-memory"), help: "Keep everything in memory; write nothing to disk.")
+  var inMemory = false
+
+  @Option(name: .customLong("account-id"), help: "The first account's 12-digit id when the data directory is new.")
+  var accountID: String?
+
+  @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
+  var logLevel: String = "info"
+
+  func run() async throws {
+    var config = ServerConfiguration.fromEnvironment()
+    if let listen, !config.setListen(listen) { throw ValidationError("--listen takes HOST:PORT, got `\(listen)`") }
+    if let dataDir { config.dataDirectory = dataDir }
+    if inMemory { config.inMemory = true }
+    if let accountID {
+      guard accountID.count == 12, accountID.allSatisfy(\.isNumber) else {
+        throw ValidationError("--account-id must be 12 digits")
+      }
+      config.accountID = accountID
+    }
+    let level = Logger.Level(rawValue: logLevel) ?? .info
+    LoggingSystem.bootstrap { label in
+      var handler = StreamLogHandler.standardError(label: label)
+      handler.logLevel = level
+      return handler
+    }
+    let logger = Logger(label: "portcullis")
+    let (directory, created) = try ServerBootstrap.open(config)
+    if let created {
+      // Printed once, on the start that created them; never logged.
+      print(
+        """
+        Portcullis created account \(created.accountID) and its root access key:
+          AWS_ACCESS_KEY_ID=\(created.accessKeyID)
+          AWS_SECRET_ACCESS_KEY=\(created.secretAccessKey)
+        Keep the secret: it is not shown again.
+        """)
+    }
+    print("Portcullis listening on http://\(config.host):\(config.port) (data: \(config.inMemory ? "in memory" : config.dataDirectory))")
+    fflush(nil)
+    let app = PortcullisServer.application(configuration: config, directory: directory, logger: logger)
+    try await app.runService()
+  }
+}
