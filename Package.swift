@@ -77,6 +77,7 @@ let package = Package(
       dependencies: [
         "PolicyEngine",
         "Server",
+        "Services",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: strictSettings

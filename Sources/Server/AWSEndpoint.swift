@@ -96,6 +96,12 @@ struct AWSEndpoint: Sendable {
     parameters.removeAll { $0.0.hasPrefix("X-Amz-") }
 
     let caller = try makeCaller(key: key, authorization: authorization, snapshot: snapshot, request: request, context: context)
+    if iam.lastUsed.record(
+      keyID: key.id, accountID: key.accountID, service: authorization.service, region: authorization.region, at: caller.time)
+    {
+      let iam = self.iam
+      Task.detached { iam.lastUsed.flush(into: iam.directory) }
+    }
     switch authorization.service {
     case "iam":
       let decoded = try iamDecoder.decode(parameters)

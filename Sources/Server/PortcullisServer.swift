@@ -13,13 +13,13 @@ import Services
 public enum PortcullisServer {
   /// Builds the application over an opened directory.
   public static func application(
-    configuration: ServerConfiguration, directory: Directory, logger: Logger
+    configuration: ServerConfiguration, directory: Directory, lastUsed: LastUsedRecorder, logger: Logger
   ) -> some ApplicationProtocol {
     let metrics = ServerMetrics()
     var quotas = IAMQuotas()
     if let users = configuration.usersQuota { quotas.usersPerAccount = users }
     let authorizer = Authorizer(onDecision: { outcome in metrics.authorization(outcome: outcome.rawValue) })
-    let iam = IAMService(directory: directory, authorizer: authorizer, quotas: quotas)
+    let iam = IAMService(directory: directory, authorizer: authorizer, quotas: quotas, lastUsed: lastUsed)
     let endpoint = AWSEndpoint(iam: iam, verifier: SigV4Verifier(), metrics: metrics, logger: logger)
     let router = Router(context: PortcullisRequestContext.self)
     router.get("/health") { _, _ in "OK\n" }

@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import Logging
 import Server
+import Services
 
 /// `portcullis serve`: the IAM API on one port, with an embedded SQLite store.
 struct ServeCommand: AsyncParsableCommand {
@@ -62,7 +63,10 @@ struct ServeCommand: AsyncParsableCommand {
     }
     print("Portcullis listening on http://\(config.host):\(config.port) (data: \(config.inMemory ? "in memory" : config.dataDirectory))")
     fflush(nil)
-    let app = PortcullisServer.application(configuration: config, directory: directory, logger: logger)
+    let lastUsed = LastUsedRecorder()
+    let app = PortcullisServer.application(configuration: config, directory: directory, lastUsed: lastUsed, logger: logger)
     try await app.runService()
+    // In-flight requests have finished; keep their last-used data.
+    lastUsed.flush(into: directory)
   }
 }

@@ -88,10 +88,12 @@ private struct RawModel: Decodable {
       // JSON objects are unordered; the generator records the model's order beside them.
       let order = memberOrder ?? members.keys.sorted()
       guard Set(order) == Set(members.keys), order.count == members.count else {
-        throw ServiceModel.InvalidModel(reason: "shape `\(name)` has a memberOrder that disagrees with its members")
+        throw ServiceModel.InvalidModel(
+          reason: "shape `\(name)` has a memberOrder that disagrees with its members")
       }
       if let missing = required.subtracting(members.keys).first {
-        throw ServiceModel.InvalidModel(reason: "shape `\(name)` requires unknown member `\(missing)`")
+        throw ServiceModel.InvalidModel(
+          reason: "shape `\(name)` requires unknown member `\(missing)`")
       }
       var format: TimestampFormat?
       if let timestampFormat {

@@ -106,7 +106,8 @@ public struct ServiceModel: Sendable {
       }
     }
     for (name, shape) in shapes {
-      let references = shape.members + [shape.listMember, shape.mapKey, shape.mapValue].compactMap { $0 }
+      let references =
+        shape.members + [shape.listMember, shape.mapKey, shape.mapValue].compactMap { $0 }
       for member in references {
         try require(member.target, from: "\(name).\(member.name)")
       }

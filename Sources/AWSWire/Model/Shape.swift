@@ -81,7 +81,8 @@ public struct Shape: Sendable {
     self.isSensitive = isSensitive
     self.error = error
     self.memberIndex = Dictionary(
-      members.enumerated().map { ($0.element.name, $0.offset) }, uniquingKeysWith: { first, _ in first })
+      members.enumerated().map { ($0.element.name, $0.offset) },
+      uniquingKeysWith: { first, _ in first })
   }
 
   /// The structure member named `name` (the model name, not the wire name).

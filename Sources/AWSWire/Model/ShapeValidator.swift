@@ -34,21 +34,25 @@ public struct ShapeValidator: Sendable {
           check(memberValue, shape: model.shape(of: member), path: memberPath, into: &found)
         } else if member.isRequired {
           found.append(
-            ConstraintViolation(path: memberPath, value: .null, constraint: "Member must not be null"))
+            ConstraintViolation(
+              path: memberPath, value: .null, constraint: "Member must not be null"))
         }
       }
     case (.list, .list(let elements)):
-      report(failures(of: value, shape: shape), value: value, shape: shape, path: path, into: &found)
+      report(
+        failures(of: value, shape: shape), value: value, shape: shape, path: path, into: &found)
       guard let element = shape.listMember else { return }
       let elementShape = model.shape(of: element)
       for (index, item) in elements.enumerated() {
         check(item, shape: elementShape, path: "\(path).\(index + 1).member", into: &found)
       }
     case (.map, .map(let entries)):
-      report(failures(of: value, shape: shape), value: value, shape: shape, path: path, into: &found)
+      report(
+        failures(of: value, shape: shape), value: value, shape: shape, path: path, into: &found)
       checkEntries(entries, of: value, shape: shape, path: path, into: &found)
     default:
-      report(failures(of: value, shape: shape), value: value, shape: shape, path: path, into: &found)
+      report(
+        failures(of: value, shape: shape), value: value, shape: shape, path: path, into: &found)
     }
   }
 
@@ -65,12 +69,14 @@ public struct ShapeValidator: Sendable {
     var keyFailures: [String] = []
     var valueFailures: [String] = []
     for key in entries.keys.sorted() {
-      for failure in failures(of: .string(key), shape: keyShape) where !keyFailures.contains(failure) {
+      for failure in failures(of: .string(key), shape: keyShape)
+      where !keyFailures.contains(failure) {
         keyFailures.append(failure)
       }
       let entry = entries[key]!
       if valueShape.type.isScalar {
-        for failure in failures(of: entry, shape: valueShape) where !valueFailures.contains(failure) {
+        for failure in failures(of: entry, shape: valueShape) where !valueFailures.contains(failure)
+        {
           valueFailures.append(failure)
         }
       } else {
@@ -81,12 +87,14 @@ public struct ShapeValidator: Sendable {
     if !keyFailures.isEmpty {
       let list = keyFailures.joined(separator: ", ")
       found.append(
-        ConstraintViolation(path: path, value: shown, constraint: "Map keys must satisfy constraint: [\(list)]"))
+        ConstraintViolation(
+          path: path, value: shown, constraint: "Map keys must satisfy constraint: [\(list)]"))
     }
     if !valueFailures.isEmpty {
       let list = valueFailures.joined(separator: ", ")
       found.append(
-        ConstraintViolation(path: path, value: shown, constraint: "Map value must satisfy constraint: [\(list)]"))
+        ConstraintViolation(
+          path: path, value: shown, constraint: "Map value must satisfy constraint: [\(list)]"))
     }
   }
 
@@ -131,7 +139,9 @@ public struct ShapeValidator: Sendable {
       // AWS counts Unicode code points, not UTF-16 units or grapheme clusters.
       length(text.unicodeScalars.count)
     case .integer(let number):
-      range(below: shape.min.map { number < $0 } ?? false, above: shape.max.map { number > $0 } ?? false)
+      range(
+        below: shape.min.map { number < $0 } ?? false, above: shape.max.map { number > $0 } ?? false
+      )
     case .double(let number):
       range(
         below: shape.min.map { number < Double($0) } ?? false,
@@ -179,7 +189,8 @@ public struct ShapeValidator: Sendable {
         } else {
           members.keys.sorted().map { ($0, members[$0]!, nil) }
         }
-      return "{" + ordered.map { "\($0.0)=\(text(of: $0.1, shape: $0.2))" }.joined(separator: ", ") + "}"
+      return "{" + ordered.map { "\($0.0)=\(text(of: $0.1, shape: $0.2))" }.joined(separator: ", ")
+        + "}"
     }
   }
 }

@@ -66,10 +66,14 @@ public enum TimestampFormat: String, Sendable, Equatable {
     }
     guard let year = number(4), take("-"), let month = number(2), take("-"), let day = number(2)
     else { return nil }
-    var hour = 0, minute = 0, second = 0
+    var hour = 0
+    var minute = 0
+    var second = 0
     var fraction = 0.0
     var offsetSeconds = 0
-    if i < s.count, s[i] == UInt8(ascii: "T") || s[i] == UInt8(ascii: "t") || s[i] == UInt8(ascii: " ") {
+    if i < s.count,
+      s[i] == UInt8(ascii: "T") || s[i] == UInt8(ascii: "t") || s[i] == UInt8(ascii: " ")
+    {
       i += 1
       guard let h = number(2), take(":"), let m = number(2) else { return nil }
       (hour, minute) = (h, m)
@@ -115,7 +119,8 @@ public enum TimestampFormat: String, Sendable, Equatable {
       day >= 1, day <= daysIn(monthIndex + 1, year)
     else { return nil }
     let days = daysFromCivil(year, monthIndex + 1, day)
-    return Date(timeIntervalSince1970: Double(days * 86_400 + time[0] * 3600 + time[1] * 60 + time[2]))
+    return Date(
+      timeIntervalSince1970: Double(days * 86_400 + time[0] * 3600 + time[1] * 60 + time[2]))
   }
 
   private static func daysIn(_ month: Int, _ year: Int) -> Int {
@@ -168,5 +173,6 @@ private struct CivilTime {
 
 private func pad(_ value: Int, _ width: Int = 2) -> String {
   let digits = String(value)
-  return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
+  return digits.count >= width
+    ? digits : String(repeating: "0", count: width - digits.count) + digits
 }

@@ -35,7 +35,8 @@ struct QueryParameterTree {
   var indexedChildren: [QueryParameterTree] {
     children.compactMap { name, child -> (Int, QueryParameterTree)? in
       // Only plain decimal digits: `Int` would also accept `+1`.
-      guard name.allSatisfy(\.isASCII), name.allSatisfy(\.isNumber), let index = Int(name), index > 0
+      guard name.allSatisfy(\.isASCII), name.allSatisfy(\.isNumber), let index = Int(name),
+        index > 0
       else { return nil }
       return (index, child)
     }

@@ -152,7 +152,8 @@ public struct QueryRequestDecoder: Sendable {
     func invalid(_ expected: String) -> AWSError {
       // A secret is not echoed, not even a malformed one.
       let shown = shape.isSensitive ? "" : " `\(text)`"
-      return .invalidParameterValue("invalid value\(shown) for parameter `\(key)`: expected \(expected)")
+      return .invalidParameterValue(
+        "invalid value\(shown) for parameter `\(key)`: expected \(expected)")
     }
     switch shape.type {
     case .string:

@@ -25,7 +25,9 @@ public struct QueryResponseEncoder: Sendable {
   }
 
   /// The response document for `operation`, with `output` as its result.
-  public func encode(_ output: ModelValue?, for operation: OperationModel, requestId: String) -> String {
+  public func encode(_ output: ModelValue?, for operation: OperationModel, requestId: String)
+    -> String
+  {
     var xml = XMLWriter()
     let root = "\(operation.name)Response"
     xml.open(root, namespace: model.metadata.xmlNamespace)
@@ -88,7 +90,9 @@ public struct QueryResponseEncoder: Sendable {
       for key in entries.keys.sorted() {
         xml.open(flattened ? name : "entry")
         xml.element(keyMember.wireName, key)
-        write(entries[key]!, shape: valueShape, name: valueMember.wireName, flattened: false, into: &xml)
+        write(
+          entries[key]!, shape: valueShape, name: valueMember.wireName, flattened: false, into: &xml
+        )
         xml.close(flattened ? name : "entry")
       }
       if !flattened { xml.close(name) }

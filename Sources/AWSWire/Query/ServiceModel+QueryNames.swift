@@ -6,7 +6,9 @@ extension ServiceModel {
   /// it (`_member_key_name`), so we do too.
   func queryName(of member: ShapeMember) -> String {
     let target = shape(of: member)
-    if target.type == .list, isFlattened(member, target), let element = target.listMember?.locationName {
+    if target.type == .list, isFlattened(member, target),
+      let element = target.listMember?.locationName
+    {
       return element
     }
     return member.wireName

@@ -5,12 +5,17 @@ import Foundation
 // thing `SignatureDoesNotMatch`, so that is the code used for all of them.
 extension AWSError {
   /// `X-Amz-Date` more than the allowed skew before the server's clock.
-  static func signatureExpired(_ timestamp: String, earliest: String, now: String, skew: String) -> AWSError {
-    .signatureDoesNotMatch("Signature expired: \(timestamp) is now earlier than \(earliest) (\(now) - \(skew))")
+  static func signatureExpired(_ timestamp: String, earliest: String, now: String, skew: String)
+    -> AWSError
+  {
+    .signatureDoesNotMatch(
+      "Signature expired: \(timestamp) is now earlier than \(earliest) (\(now) - \(skew))")
   }
 
   /// `X-Amz-Date` more than the allowed skew after the server's clock.
-  static func signatureNotYetCurrent(_ timestamp: String, latest: String, now: String, skew: String) -> AWSError {
+  static func signatureNotYetCurrent(_ timestamp: String, latest: String, now: String, skew: String)
+    -> AWSError
+  {
     .signatureDoesNotMatch(
       "Signature not yet current: \(timestamp) is still later than \(latest) (\(now) + \(skew))")
   }
@@ -22,12 +27,14 @@ extension AWSError {
   /// A body that does not hash to the `X-Amz-Content-Sha256` the signature covers.
   static let contentSHA256Mismatch = AWSError(
     code: "XAmzContentSHA256Mismatch",
-    message: "The provided 'x-amz-content-sha256' header does not match what was computed.", status: 400)
+    message: "The provided 'x-amz-content-sha256' header does not match what was computed.",
+    status: 400)
 
   /// An `X-Amz-Content-Sha256` that is neither a hash nor `UNSIGNED-PAYLOAD`: the streaming
   /// (chunk-signed) forms, which this verifier does not check and so refuses.
   static let unsupportedContentSHA256 = AWSError(
-    code: "InvalidArgument", message: "x-amz-content-sha256 must be UNSIGNED-PAYLOAD or a valid sha256 value.",
+    code: "InvalidArgument",
+    message: "x-amz-content-sha256 must be UNSIGNED-PAYLOAD or a valid sha256 value.",
     status: 400)
 
   /// SignedHeaders that leave out `host`, so the request could be replayed against another host.
@@ -41,12 +48,14 @@ extension AWSError {
   /// An `X-Amz-Date` (or `Date`) that does not parse.
   static func malformedDate(_ value: String) -> AWSError {
     .incompleteSignature(
-      "Date must be in ISO-8601 'basic format'. Got '\(value)'. See http://en.wikipedia.org/wiki/ISO_8601")
+      "Date must be in ISO-8601 'basic format'. Got '\(value)'. See http://en.wikipedia.org/wiki/ISO_8601"
+    )
   }
 
   /// An algorithm other than `AWS4-HMAC-SHA256`.
   static func unsupportedAlgorithm(_ algorithm: String) -> AWSError {
-    .incompleteSignature("Unsupported AWS 'algorithm': '\(algorithm)' (only AWS4-HMAC-SHA256 for now). ")
+    .incompleteSignature(
+      "Unsupported AWS 'algorithm': '\(algorithm)' (only AWS4-HMAC-SHA256 for now). ")
   }
 
   /// A credential that is not `keyid/date/region/service/aws4_request`.

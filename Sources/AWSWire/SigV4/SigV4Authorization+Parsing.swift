@@ -7,7 +7,9 @@ extension SigV4Authorization {
   /// Reads the authorization of `request`; see `SigV4Verifier.authorization(of:)`.
   init(parsing request: SignedRequest) throws(AWSError) {
     let query = SigV4QueryParameters(request.query)
-    let header = request.headerValue("Authorization").flatMap { $0.allSatisfy(\.isWhitespace) ? nil : $0 }
+    let header = request.headerValue("Authorization").flatMap {
+      $0.allSatisfy(\.isWhitespace) ? nil : $0
+    }
     switch (header, query.contains("X-Amz-Algorithm")) {
     case (.some, true): throw .bothAuthorizationKinds
     case (let header?, false): try self.init(header: header, request: request)
@@ -26,7 +28,8 @@ extension SigV4Authorization {
     for token in tokens.dropFirst() {
       guard let equals = token.firstIndex(of: "=") else {
         throw .incompleteSignature(
-          "'\(token)' not a valid key=value pair (missing equal-sign) in Authorization header: '\(header)'.")
+          "'\(token)' not a valid key=value pair (missing equal-sign) in Authorization header: '\(header)'."
+        )
       }
       parameters[String(token[..<equals])] = String(token[token.index(after: equals)...])
     }
@@ -42,7 +45,8 @@ extension SigV4Authorization {
       missing += "Authorization header requires 'SignedHeaders' parameter. "
     }
     if amzDate == nil && httpDate == nil {
-      missing += "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. "
+      missing +=
+        "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. "
     }
     guard missing.isEmpty else { throw .incompleteSignature(missing + "Authorization=\(header)") }
 
@@ -53,7 +57,9 @@ extension SigV4Authorization {
       requestTime = parsed
     } else {
       let httpDate = httpDate ?? ""
-      guard let parsed = SigV4Timestamp.parseHTTPDate(httpDate) else { throw .malformedDate(httpDate) }
+      guard let parsed = SigV4Timestamp.parseHTTPDate(httpDate) else {
+        throw .malformedDate(httpDate)
+      }
       requestTime = parsed
     }
 
@@ -68,42 +74,57 @@ extension SigV4Authorization {
   /// &X-Amz-Signature=…`.
   private init(presigned query: SigV4QueryParameters, request: SignedRequest) throws(AWSError) {
     var missing = ""
-    for name in ["X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Signature", "X-Amz-SignedHeaders", "X-Amz-Date"]
+    for name in [
+      "X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Signature", "X-Amz-SignedHeaders", "X-Amz-Date",
+    ]
     where (query.value(name) ?? "").isEmpty {
       missing += "AWS query-string parameters must include '\(name)'. "
     }
-    guard missing.isEmpty else { throw .incompleteSignature(missing + "Re-examine the query-string parameters.") }
+    guard missing.isEmpty else {
+      throw .incompleteSignature(missing + "Re-examine the query-string parameters.")
+    }
 
     let amzDate = query.value("X-Amz-Date") ?? ""
-    guard let requestTime = SigV4Timestamp.parseBasic(amzDate) else { throw .malformedDate(amzDate) }
+    guard let requestTime = SigV4Timestamp.parseBasic(amzDate) else {
+      throw .malformedDate(amzDate)
+    }
 
     // S3's limits: a presigned URL lives at most a week, because a signing key is only good
     // for seven days of credential-scope dates.
     var expires: Int?
     if let text = query.value("X-Amz-Expires") {
-      guard let seconds = Int(text) else { throw .incompleteSignature("X-Amz-Expires should be a number") }
+      guard let seconds = Int(text) else {
+        throw .incompleteSignature("X-Amz-Expires should be a number")
+      }
       guard seconds >= 0 else { throw .incompleteSignature("X-Amz-Expires must be non-negative") }
       guard seconds <= 604_800 else {
-        throw .incompleteSignature("X-Amz-Expires must be less than a week (in seconds) that is 604800")
+        throw .incompleteSignature(
+          "X-Amz-Expires must be less than a week (in seconds) that is 604800")
       }
       expires = seconds
     }
 
     try self.init(
-      algorithm: query.value("X-Amz-Algorithm") ?? "", credential: query.value("X-Amz-Credential") ?? "",
-      signedHeaders: query.value("X-Amz-SignedHeaders") ?? "", signature: query.value("X-Amz-Signature") ?? "",
+      algorithm: query.value("X-Amz-Algorithm") ?? "",
+      credential: query.value("X-Amz-Credential") ?? "",
+      signedHeaders: query.value("X-Amz-SignedHeaders") ?? "",
+      signature: query.value("X-Amz-Signature") ?? "",
       requestTime: requestTime,
-      securityToken: query.value("X-Amz-Security-Token") ?? request.headerValue("X-Amz-Security-Token"),
+      securityToken: query.value("X-Amz-Security-Token")
+        ?? request.headerValue("X-Amz-Security-Token"),
       isPresigned: true, expires: expires, request: request)
   }
 
   /// The checks both kinds share, once the parts are found.
   private init(
-    algorithm: String, credential: String, signedHeaders: String, signature: String, requestTime: Date,
+    algorithm: String, credential: String, signedHeaders: String, signature: String,
+    requestTime: Date,
     securityToken: String?, isPresigned: Bool, expires: Int?, request: SignedRequest
   ) throws(AWSError) {
     let headerNames = signedHeaders.split(separator: ";").map { $0.lowercased() }
-    guard headerNames.contains("host") || headerNames.contains(":authority") else { throw .hostNotSigned }
+    guard headerNames.contains("host") || headerNames.contains(":authority") else {
+      throw .hostNotSigned
+    }
     guard algorithm == SigV4Authorization.algorithm else { throw .unsupportedAlgorithm(algorithm) }
 
     // Trailing slashes are forgiven, as AWS forgives them; an empty element is not dropped, so
@@ -119,7 +140,8 @@ extension SigV4Authorization {
       problems += "Credential should be scoped to a valid region, not ''. "
     }
     if scope[4] != "aws4_request" {
-      problems += "Credential should be scoped with a valid terminator: 'aws4_request', not '\(scope[4])'. "
+      problems +=
+        "Credential should be scoped with a valid terminator: 'aws4_request', not '\(scope[4])'. "
     }
     if scope[1] != String(timestamp.prefix(8)) {
       problems +=
@@ -135,8 +157,10 @@ extension SigV4Authorization {
     }
 
     self.init(
-      accessKeyID: scope[0], date: scope[1], requestTime: requestTime, region: scope[2], service: scope[3],
-      signedHeaders: headerNames, signature: signature, securityToken: securityToken, isPresigned: isPresigned,
+      accessKeyID: scope[0], date: scope[1], requestTime: requestTime, region: scope[2],
+      service: scope[3],
+      signedHeaders: headerNames, signature: signature, securityToken: securityToken,
+      isPresigned: isPresigned,
       expires: expires, contentSHA256: contentSHA256)
   }
 }

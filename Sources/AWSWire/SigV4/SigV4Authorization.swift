@@ -35,7 +35,8 @@ public struct SigV4Authorization: Sendable, Equatable {
   /// Creates an authorization from its parts.
   public init(
     accessKeyID: String, date: String, requestTime: Date, region: String, service: String,
-    signedHeaders: [String], signature: String, securityToken: String? = nil, isPresigned: Bool = false,
+    signedHeaders: [String], signature: String, securityToken: String? = nil,
+    isPresigned: Bool = false,
     expires: Int? = nil, contentSHA256: String? = nil
   ) {
     self.accessKeyID = accessKeyID

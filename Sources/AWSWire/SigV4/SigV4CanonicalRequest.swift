@@ -21,8 +21,8 @@ public struct SigV4CanonicalRequest: Sendable, Equatable, CustomStringConvertibl
   /// with dot segments and empty segments removed, then percent-encoded again (so `%20` on the
   /// wire is `%2520` here).
   public let uri: String
-  /// The canonical query string: every parameter decoded, re-encoded with RFC 3986's unreserved
-  /// set, sorted by name then value; `X-Amz-Signature` left out of a presigned URL's.
+  /// The canonical query string, in the form `QueryForm` says; `X-Amz-Signature` left out of a
+  /// presigned URL's.
   public let query: String
   /// One `name:value` line per signed header: the name lowercase, the values trimmed with runs of
   /// spaces folded, a repeated header's values joined with `,`.
@@ -33,16 +33,35 @@ public struct SigV4CanonicalRequest: Sendable, Equatable, CustomStringConvertibl
   /// `UNSIGNED-PAYLOAD`).
   public let payloadHash: String
 
+  /// How the query string is put in canonical form.
+  public enum QueryForm: Sendable {
+    /// Every parameter decoded, re-encoded with RFC 3986's unreserved set, sorted by name then
+    /// value: the rule AWS documents, and botocore's for the parameters it serializes itself.
+    case normalized
+    /// The parameters exactly as sent, only sorted: botocore's rule for a query string that was
+    /// already in the URL it was handed. It differs from `normalized` only for a query that was
+    /// not encoded the canonical way (`%7E` for `~`, say).
+    case asSent
+  }
+
   /// Builds the canonical request of `request` under `authorization` (whose signed headers,
   /// service and declared payload hash it follows).
-  public init(request: SignedRequest, authorization: SigV4Authorization) {
+  public init(
+    request: SignedRequest, authorization: SigV4Authorization, queryForm: QueryForm = .normalized
+  ) {
     method = request.method.uppercased()
     uri =
       SigV4CanonicalRequest.isS3(authorization.service)
       ? (request.path.isEmpty ? "/" : request.path)
       : SigV4Encoding.percentEncode(
         Array(SigV4CanonicalRequest.removingDotSegments(request.path).utf8), keepingSlashes: true)
-    query = SigV4CanonicalRequest.canonicalQuery(request.query, presigned: authorization.isPresigned)
+    query =
+      switch queryForm {
+      case .normalized:
+        SigV4CanonicalRequest.normalizedQuery(request.query, presigned: authorization.isPresigned)
+      case .asSent:
+        SigV4CanonicalRequest.queryAsSent(request.query, presigned: authorization.isPresigned)
+      }
     headers = authorization.signedHeaders.map { name in
       let values = request.headerValues(name).map(SigV4CanonicalRequest.trimmingAll)
       return "\(name):\(values.joined(separator: ","))"
@@ -61,8 +80,10 @@ public struct SigV4CanonicalRequest: Sendable, Equatable, CustomStringConvertibl
   /// canonical request.
   public func stringToSign(for authorization: SigV4Authorization) -> String {
     let hash = SigV4Encoding.hex(SHA256.hash(data: Array(description.utf8)))
-    return [SigV4Authorization.algorithm, authorization.timestamp, authorization.credentialScope, hash]
-      .joined(separator: "\n")
+    return [
+      SigV4Authorization.algorithm, authorization.timestamp, authorization.credentialScope, hash,
+    ]
+    .joined(separator: "\n")
   }
 
   /// Whether `service` is signed with botocore's S3 rules: the path as sent, never normalised.
@@ -75,7 +96,8 @@ public struct SigV4CanonicalRequest: Sendable, Equatable, CustomStringConvertibl
   static func removingDotSegments(_ path: String) -> String {
     guard !path.isEmpty else { return "/" }
     var output: [Substring] = []
-    for segment in path.split(separator: "/", omittingEmptySubsequences: true) where segment != "." {
+    for segment in path.split(separator: "/", omittingEmptySubsequences: true) where segment != "."
+    {
       if segment == ".." {
         if !output.isEmpty { output.removeLast() }
       } else {
@@ -87,16 +109,45 @@ public struct SigV4CanonicalRequest: Sendable, Equatable, CustomStringConvertibl
     return first + output.joined(separator: "/") + last
   }
 
-  private static func canonicalQuery(_ raw: String, presigned: Bool) -> String {
+  private static func normalizedQuery(_ raw: String, presigned: Bool) -> String {
     let signature = Array("X-Amz-Signature".utf8)
     let encoded =
       SigV4QueryParameters(raw).parameters
       .filter { !(presigned && $0.name == signature) }
-      .map { (name: Array(SigV4Encoding.percentEncode($0.name).utf8), value: Array(SigV4Encoding.percentEncode($0.value).utf8)) }
+      .map {
+        (
+          name: Array(SigV4Encoding.percentEncode($0.name).utf8),
+          value: Array(SigV4Encoding.percentEncode($0.value).utf8)
+        )
+      }
     // Sorted by the encoded bytes, name first, as botocore sorts its encoded pairs.
     let sorted = encoded.sorted { a, b in
-      a.name != b.name ? a.name.lexicographicallyPrecedes(b.name) : a.value.lexicographicallyPrecedes(b.value)
+      a.name != b.name
+        ? a.name.lexicographicallyPrecedes(b.name) : a.value.lexicographicallyPrecedes(b.value)
     }
+    return sorted.map { String(decoding: $0.name + [UInt8(ascii: "=")] + $0.value, as: UTF8.self) }
+      .joined(separator: "&")
+  }
+
+  /// botocore's `_canonical_query_string_url`: split at `&` (empty pieces kept) and the first
+  /// `=`, sorted, joined back with nothing decoded or encoded.
+  private static func queryAsSent(_ raw: String, presigned: Bool) -> String {
+    guard !raw.isEmpty else { return "" }
+    let signature = Array("X-Amz-Signature".utf8)
+    let pairs = Array(raw.utf8).split(
+      separator: UInt8(ascii: "&"), omittingEmptySubsequences: false
+    ).map { piece in
+      let equals = piece.firstIndex(of: UInt8(ascii: "=")) ?? piece.endIndex
+      return (
+        name: Array(piece[piece.startIndex..<equals]),
+        value: equals == piece.endIndex ? [] : Array(piece[piece.index(after: equals)...])
+      )
+    }
+    let sorted = pairs.filter { !(presigned && SigV4Encoding.formDecode($0.name) == signature) }
+      .sorted { a, b in
+        a.name != b.name
+          ? a.name.lexicographicallyPrecedes(b.name) : a.value.lexicographicallyPrecedes(b.value)
+      }
     return sorted.map { String(decoding: $0.name + [UInt8(ascii: "=")] + $0.value, as: UTF8.self) }
       .joined(separator: "&")
   }

@@ -69,7 +69,9 @@ enum SigV4Encoding {
     out.reserveCapacity(count)
     var index = 0
     while index < digits.count {
-      guard let high = hexValue(digits[index]), let low = hexValue(digits[index + 1]) else { return nil }
+      guard let high = hexValue(digits[index]), let low = hexValue(digits[index + 1]) else {
+        return nil
+      }
       out.append(high << 4 | low)
       index += 2
     }
@@ -82,7 +84,8 @@ enum SigV4Encoding {
   private static func isUnreserved(_ byte: UInt8) -> Bool {
     switch byte {
     case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-      UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
+      UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."),
+      UInt8(ascii: "_"),
       UInt8(ascii: "~"):
       true
     default:

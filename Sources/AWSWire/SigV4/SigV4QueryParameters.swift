@@ -10,7 +10,9 @@ struct SigV4QueryParameters {
   /// piece at its first `=`.
   init(_ query: String) {
     var parameters: [(name: [UInt8], value: [UInt8])] = []
-    for piece in Array(query.utf8).split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: true) {
+    for piece in Array(query.utf8).split(
+      separator: UInt8(ascii: "&"), omittingEmptySubsequences: true)
+    {
       if let equals = piece.firstIndex(of: UInt8(ascii: "=")) {
         parameters.append(
           (

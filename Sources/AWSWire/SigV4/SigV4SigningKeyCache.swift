@@ -41,7 +41,8 @@ final class SigV4SigningKeyCache: Sendable {
   /// `HMAC(HMAC(HMAC(HMAC("AWS4" + secret, date), region), service), "aws4_request")`.
   func key(secretAccessKey: String, date: String, region: String, service: String) -> SymmetricKey {
     let scope = Scope(
-      secretDigest: Array(SHA256.hash(data: Array(secretAccessKey.utf8))), date: date, region: region,
+      secretDigest: Array(SHA256.hash(data: Array(secretAccessKey.utf8))), date: date,
+      region: region,
       service: service)
     if let cached = storage.withLock({ $0.keys[scope] }) { return SymmetricKey(data: cached) }
 
@@ -49,7 +50,8 @@ final class SigV4SigningKeyCache: Sendable {
     // making every other lookup wait on the HMACs.
     var key = Array("AWS4\(secretAccessKey)".utf8)
     for part in [date, region, service, "aws4_request"] {
-      key = Array(HMAC<SHA256>.authenticationCode(for: Array(part.utf8), using: SymmetricKey(data: key)))
+      key = Array(
+        HMAC<SHA256>.authenticationCode(for: Array(part.utf8), using: SymmetricKey(data: key)))
     }
     let derived = key
     storage.withLock { storage in

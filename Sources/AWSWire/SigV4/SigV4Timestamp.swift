@@ -12,11 +12,13 @@ enum SigV4Timestamp {
   static func parseBasic(_ text: String) -> Date? {
     let bytes = Array(text.utf8)
     guard bytes.count == 16, bytes[8] == UInt8(ascii: "T"), bytes[15] == UInt8(ascii: "Z"),
-      let year = number(bytes[0..<4]), let month = number(bytes[4..<6]), let day = number(bytes[6..<8]),
+      let year = number(bytes[0..<4]), let month = number(bytes[4..<6]),
+      let day = number(bytes[6..<8]),
       let hour = number(bytes[9..<11]), let minute = number(bytes[11..<13]),
       let second = number(bytes[13..<15])
     else { return nil }
-    return date(year: year, month: month, day: day, hour: hour, minute: minute, second: second, offset: 0)
+    return date(
+      year: year, month: month, day: day, hour: hour, minute: minute, second: second, offset: 0)
   }
 
   /// Formats `date` (UTC, whole seconds) as `yyyyMMdd'T'HHmmss'Z'`.
@@ -36,19 +38,24 @@ enum SigV4Timestamp {
     var fields = text.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
     if let first = fields.first, first.hasSuffix(",") { fields.removeFirst() }
     guard fields.count == 5, let day = number(Array(fields[0].utf8)), fields[0].utf8.count <= 2,
-      let month = months.firstIndex(of: fields[1].lowercased()), let year = number(Array(fields[2].utf8)),
+      let month = months.firstIndex(of: fields[1].lowercased()),
+      let year = number(Array(fields[2].utf8)),
       fields[2].utf8.count == 4
     else { return nil }
     let clock = fields[3].split(separator: ":", omittingEmptySubsequences: false)
-    guard clock.count == 3, clock.allSatisfy({ $0.utf8.count == 2 }), let hour = number(Array(clock[0].utf8)),
+    guard clock.count == 3, clock.allSatisfy({ $0.utf8.count == 2 }),
+      let hour = number(Array(clock[0].utf8)),
       let minute = number(Array(clock[1].utf8)), let second = number(Array(clock[2].utf8)),
       let offset = zoneOffset(fields[4])
     else { return nil }
     return date(
-      year: year, month: month + 1, day: day, hour: hour, minute: minute, second: second, offset: offset)
+      year: year, month: month + 1, day: day, hour: hour, minute: minute, second: second,
+      offset: offset)
   }
 
-  private static let months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+  private static let months = [
+    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+  ]
 
   /// The zone's offset from UTC in seconds.
   private static func zoneOffset(_ zone: String) -> Int? {

@@ -14,7 +14,8 @@ public struct SigV4Verifier: Sendable {
   private let signingKeys: SigV4SigningKeyCache
 
   /// Creates a verifier that allows `maximumSkew` either way of the clock `now`.
-  public init(maximumSkew: TimeInterval = 15 * 60, now: @escaping @Sendable () -> Date = { Date() }) {
+  public init(maximumSkew: TimeInterval = 15 * 60, now: @escaping @Sendable () -> Date = { Date() })
+  {
     self.maximumSkew = maximumSkew
     self.now = now
     self.signingKeys = SigV4SigningKeyCache()
@@ -35,8 +36,10 @@ public struct SigV4Verifier: Sendable {
   /// Fails with `SignatureDoesNotMatch` when the request time is more than `maximumSkew` from
   /// the clock ("Signature expired: …" / "Signature not yet current: …") or the signature is not
   /// the one `secretAccessKey` gives; with `AccessDenied` ("Request has expired") for a presigned
-  /// URL past its `X-Amz-Expires`; and with `XAmzContentSHA256Mismatch` when the body does not
-  /// hash to the declared `X-Amz-Content-Sha256`. The signatures are compared in constant time.
+  /// URL past its `X-Amz-Expires`; with `XAmzContentSHA256Mismatch` when the body does not hash
+  /// to the declared `X-Amz-Content-Sha256`; and with `InvalidArgument` for a streaming
+  /// (chunk-signed) payload, which is not checked here and so is refused. The signatures are
+  /// compared in constant time.
   public func verify(
     _ request: SignedRequest, _ authorization: SigV4Authorization, secretAccessKey: String
   ) throws(AWSError) {
@@ -82,16 +85,30 @@ public struct SigV4Verifier: Sendable {
   private func checkSignature(
     of request: SignedRequest, _ authorization: SigV4Authorization, secretAccessKey: String
   ) throws(AWSError) {
-    let canonical = SigV4CanonicalRequest(request: request, authorization: authorization)
+    guard
+      let provided = SigV4Encoding.bytes(fromHex: authorization.signature, count: SHA256.byteCount)
+    else {
+      throw .signatureDoesNotMatch()
+    }
     let key = signingKeys.key(
       secretAccessKey: secretAccessKey, date: authorization.date, region: authorization.region,
       service: authorization.service)
     // swift-crypto compares MACs in constant time, so how much of a guessed signature matched
     // never shows in how long the answer took.
-    guard let provided = SigV4Encoding.bytes(fromHex: authorization.signature, count: SHA256.byteCount),
+    func signs(_ canonical: SigV4CanonicalRequest) -> Bool {
       HMAC<SHA256>.isValidAuthenticationCode(
-        provided, authenticating: Array(canonical.stringToSign(for: authorization).utf8), using: key)
-    else { throw .signatureDoesNotMatch() }
+        provided, authenticating: Array(canonical.stringToSign(for: authorization).utf8), using: key
+      )
+    }
+    let normalized = SigV4CanonicalRequest(request: request, authorization: authorization)
+    if !signs(normalized) {
+      // botocore signs a query string it was handed already encoded just as it stands, without
+      // re-encoding it. Accepting that form too is safe: it is the bytes received, so a signature
+      // over it covers exactly the request the service will read.
+      let asSent = SigV4CanonicalRequest(
+        request: request, authorization: authorization, queryForm: .asSent)
+      guard asSent.query != normalized.query, signs(asSent) else { throw .signatureDoesNotMatch() }
+    }
 
     // The signature covers the declared hash, not the body: the body must still hash to it, or
     // anyone could replace the body of a signed request.

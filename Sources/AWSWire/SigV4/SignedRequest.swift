@@ -26,7 +26,8 @@ public struct SignedRequest: Sendable {
 
   /// Creates a request from the request line's target (`/path?query`), split at the first `?`.
   public init(
-    method: String, target: String, headers: [(name: String, value: String)] = [], body: [UInt8] = []
+    method: String, target: String, headers: [(name: String, value: String)] = [],
+    body: [UInt8] = []
   ) {
     let parts = target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
     self.init(

@@ -17,7 +17,7 @@ enum ResourceMatcher: Sendable {
     switch self {
     case .pattern(let p): return .from(p.matches(resource))
     case .template(let t):
-      guard let p = t.resolvedPattern(in: context, ignoresCase: false) else { return .no }
+      guard let p = t.resolvedPattern(in: context, ignoresCase: false, arnSegments: true) else { return .no }
       return .from(p.matches(resource))
     }
   }

@@ -64,7 +64,7 @@ struct CompiledCondition: Sendable {
     case .arnEquals, .arnLike, .arnNotEquals, .arnNotLike: return arnOperand(value)
     case .numericEquals, .numericNotEquals, .numericLessThan, .numericLessThanEquals,
       .numericGreaterThan, .numericGreaterThanEquals:
-      return Double(value).map(ConditionOperand.number) ?? .invalid
+      return PolicyNumber.parse(value).map(ConditionOperand.number) ?? .invalid
     case .dateEquals, .dateNotEquals, .dateLessThan, .dateLessThanEquals, .dateGreaterThan,
       .dateGreaterThanEquals:
       return PolicyDate.parse(value).map(ConditionOperand.date) ?? .invalid
@@ -232,7 +232,7 @@ struct CompiledCondition: Sendable {
       for (pattern, part) in zip(segments, parts) where !pattern.matches(part) { return .no }
       return .yes
     case .number(let n):
-      guard let v = Double(value) else { return .error }
+      guard let v = PolicyNumber.parse(value) else { return .error }
       return .from(Self.compare(v, n, conditionOperator.base))
     case .date(let d):
       guard let v = PolicyDate.parse(value) else { return .error }

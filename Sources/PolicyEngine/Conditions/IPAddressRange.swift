@@ -132,7 +132,9 @@ public struct IPAddressRange: Sendable, Equatable {
           out.append(UInt16(v4 & 0xFFFF))
           continue
         }
-        guard !piece.isEmpty, piece.count <= 4, let g = UInt16(piece, radix: 16) else { return nil }
+        guard !piece.isEmpty, piece.count <= 4, piece.allSatisfy(\.isHexDigit), let g = UInt16(piece, radix: 16) else {
+          return nil
+        }
         out.append(g)
       }
       return out

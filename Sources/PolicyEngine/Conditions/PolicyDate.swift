@@ -11,7 +11,7 @@ public enum PolicyDate {
     guard !s.isEmpty else { return nil }
     // Epoch seconds: digits only (a fraction is tolerated).
     if !s.contains(UInt8(ascii: "-")) && !s.contains(UInt8(ascii: "T")) && !s.contains(UInt8(ascii: "t")) {
-      return Double(String(decoding: s, as: UTF8.self))
+      return PolicyNumber.parse(String(decoding: s, as: UTF8.self))
     }
     var i = 0
     func digits(_ n: Int) -> Int? {
@@ -37,7 +37,7 @@ public enum PolicyDate {
       guard let m = digits(2), (1...12).contains(m) else { return nil }
       month = m
       if take("-") {
-        guard let d = digits(2), (1...31).contains(d) else { return nil }
+        guard let d = digits(2), (1...daysIn(month: month, year: year)).contains(d) else { return nil }
         day = d
       }
     }
@@ -85,6 +85,15 @@ public enum PolicyDate {
     }
     guard i == s.count else { return nil }
     return seconds - sign * Double(oh * 3600 + om * 60)
+  }
+
+  /// The number of days in a month of the proleptic Gregorian calendar.
+  static func daysIn(month: Int, year: Int) -> Int {
+    switch month {
+    case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+    case 4, 6, 9, 11: 30
+    default: 31
+    }
   }
 
   /// Days from 1970-01-01 to the given proleptic Gregorian date (Howard Hinnant's algorithm).

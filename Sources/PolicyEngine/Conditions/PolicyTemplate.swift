@@ -137,8 +137,9 @@ struct PolicyTemplate: Sendable, Equatable, Hashable {
     return out
   }
 
-  /// A wildcard pattern with variables replaced by literal text; `nil` if unresolvable.
-  func resolvedPattern(in context: RequestContext, ignoresCase: Bool) -> WildcardPattern? {
+  /// A wildcard pattern with variables replaced by literal text; `nil` if unresolvable. With
+  /// `arnSegments`, the pattern follows the ARN segment rule as a literal resource would.
+  func resolvedPattern(in context: RequestContext, ignoresCase: Bool, arnSegments: Bool = false) -> WildcardPattern? {
     var atoms: [UInt16] = []
     func literal(_ s: String) {
       for b in s.utf8 { atoms.append(UInt16(ignoresCase ? WildcardPattern.fold(b) : b)) }
@@ -152,7 +153,8 @@ struct PolicyTemplate: Sendable, Equatable, Hashable {
         literal(v)
       }
     }
-    return WildcardPattern(atoms: atoms, ignoresCase: ignoresCase)
+    return WildcardPattern(
+      atoms: arnSegments ? WildcardPattern.boundingStarsToSegments(atoms) : atoms, ignoresCase: ignoresCase)
   }
 }
 

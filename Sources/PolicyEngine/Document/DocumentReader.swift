@@ -588,7 +588,7 @@ struct DocumentReader {
       }
     case .numericEquals, .numericNotEquals, .numericLessThan, .numericLessThanEquals,
       .numericGreaterThan, .numericGreaterThanEquals:
-      for value in values where Double(value) == nil {
+      for value in values where PolicyNumber.parse(value) == nil {
         report(
           .grammar, "invalidNumber", "Syntax errors in policy.",
           "`\(value)` is not a number", at: offset, severity: .warning)

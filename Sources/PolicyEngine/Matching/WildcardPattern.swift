@@ -38,20 +38,28 @@ public struct WildcardPattern: Sendable, Equatable, Hashable {
   public init(_ text: String, ignoresCase: Bool = false, arnSegments: Bool = false) {
     var atoms: [UInt16] = []
     atoms.reserveCapacity(text.utf8.count)
-    let bytes = Array(text.utf8)
-    var colons = 0
-    for (i, b) in bytes.enumerated() {
-      if b == UInt8(ascii: ":") { colons += 1 }
+    for b in text.utf8 {
       switch b {
-      case UInt8(ascii: "*")
-      where arnSegments && colons < 5 && i + 1 < bytes.count && bytes[i + 1] != UInt8(ascii: ":"):
-        atoms.append(Self.segmentStar)
       case UInt8(ascii: "*"): atoms.append(Self.star)
       case UInt8(ascii: "?"): atoms.append(Self.question)
       default: atoms.append(UInt16(ignoresCase ? Self.fold(b) : b))
       }
     }
-    self.init(atoms: atoms, ignoresCase: ignoresCase)
+    self.init(atoms: arnSegments ? Self.boundingStarsToSegments(atoms) : atoms, ignoresCase: ignoresCase)
+  }
+
+  /// Marks the stars that AWS's ARN segment rule keeps inside their segment: those in the first
+  /// five colon-separated segments that are not the last character of their segment.
+  static func boundingStarsToSegments(_ atoms: [UInt16]) -> [UInt16] {
+    var out = atoms
+    var colons = 0
+    for i in out.indices {
+      if out[i] == UInt16(UInt8(ascii: ":")) { colons += 1 }
+      if out[i] == star && colons < 5 && i + 1 < out.count && out[i + 1] != UInt16(UInt8(ascii: ":")) {
+        out[i] = segmentStar
+      }
+    }
+    return out
   }
 
   /// Builds a pattern from atoms (used by policy-variable substitution).
@@ -168,10 +176,19 @@ public struct WildcardPattern: Sendable, Equatable, Hashable {
             if j < n && s[j] == UInt8(ascii: ":") { any = false }
           }
         case Self.question:
-          var j = n
-          while j > 0 {
-            reach[j] = reach[j - 1] && s[j - 1] & 0xC0 != 0x80
-            j -= 1
+          // One character, which may span several bytes: walk characters from the end so each
+          // character's start still holds the previous step's value when its end is written.
+          var end = n
+          while end > 0 {
+            var start = end - 1
+            while start > 0 && s[start] & 0xC0 == 0x80 { start -= 1 }
+            reach[end] = reach[start]
+            var k = start + 1
+            while k < end {
+              reach[k] = false
+              k += 1
+            }
+            end = start
           }
           reach[0] = false
         default:

@@ -104,11 +104,13 @@ extension IAMService {
       throw .accessDenied("User: \(caller.arn) is not authorized to perform: iam:GetAccessKeyLastUsed on resource: access key \(id)")
     }
     try authorize(caller, "GetAccessKeyLastUsed", keyOwnerARN(key.userName, caller, snapshot), snapshot: snapshot)
+    let pending = lastUsed.pendingUse(of: id)
     return .object([
       "UserName": .str(key.userName),
       "AccessKeyLastUsed": .object([
-        "LastUsedDate": .date(key.lastUsedDate), "ServiceName": .string(key.lastUsedService ?? "N/A"),
-        "Region": .string(key.lastUsedRegion ?? "N/A"),
+        "LastUsedDate": .date(pending?.date ?? key.lastUsedDate),
+        "ServiceName": .string(pending?.service ?? key.lastUsedService ?? "N/A"),
+        "Region": .string(pending?.region ?? key.lastUsedRegion ?? "N/A"),
       ]),
     ])
   }

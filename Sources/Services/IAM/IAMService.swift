@@ -10,12 +10,18 @@ public final class IAMService: Sendable {
   public let directory: Directory
   public let authorizer: Authorizer
   public let quotas: IAMQuotas
+  /// Access-key uses not yet written to the directory.
+  public let lastUsed: LastUsedRecorder
   let now: @Sendable () -> Date
 
-  public init(directory: Directory, authorizer: Authorizer, quotas: IAMQuotas = IAMQuotas(), now: @escaping @Sendable () -> Date = Date.init) {
+  public init(
+    directory: Directory, authorizer: Authorizer, quotas: IAMQuotas = IAMQuotas(),
+    lastUsed: LastUsedRecorder = LastUsedRecorder(), now: @escaping @Sendable () -> Date = Date.init
+  ) {
     self.directory = directory
     self.authorizer = authorizer
     self.quotas = quotas
+    self.lastUsed = lastUsed
     self.now = now
   }
 

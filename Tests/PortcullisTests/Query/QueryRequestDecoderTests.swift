@@ -146,7 +146,10 @@ struct QueryRequestDecoderTests {
     arguments: [
       ("MaxItems", "ten", "invalid value `ten` for parameter `MaxItems`: expected an integer"),
       ("MaxItems", "", "invalid value `` for parameter `MaxItems`: expected an integer"),
-      ("MaxItems", "2147483648", "invalid value `2147483648` for parameter `MaxItems`: expected an integer"),
+      (
+        "MaxItems", "2147483648",
+        "invalid value `2147483648` for parameter `MaxItems`: expected an integer"
+      ),
     ])
   func malformedScalars(name: String, value: String, message: String) {
     #expect(throws: AWSError.invalidParameterValue(message)) {
@@ -177,7 +180,8 @@ struct QueryRequestDecoderTests {
 
   @Test("a form body decodes straight into a request")
   func fromFormBody() throws {
-    let body = "Action=CreateUser&Version=2010-05-08&UserName=alice&Path=%2Fteam%2Da%2F"
+    let body =
+      "Action=CreateUser&Version=2010-05-08&UserName=alice&Path=%2Fteam%2Da%2F"
       + "&Tags.member.1.Key=team&Tags.member.1.Value=blue+green"
     let request = try decoder.decode(FormURLEncoding.decode(body))
     #expect(

@@ -27,7 +27,8 @@ struct QueryResponseEncoderTests {
   func expectGolden(_ name: String, _ xml: String, _ golden: String) throws {
     #expect(xml == golden)
     if let directory = ProcessInfo.processInfo.environment["PORTCULLIS_QUERY_XML_DIR"] {
-      try Data(xml.utf8).write(to: URL(fileURLWithPath: directory).appendingPathComponent("\(name).xml"))
+      try Data(xml.utf8).write(
+        to: URL(fileURLWithPath: directory).appendingPathComponent("\(name).xml"))
     }
   }
 
@@ -89,13 +90,17 @@ struct QueryResponseEncoderTests {
   func listUserTags() throws {
     let xml = try encode(
       "ListUserTags",
-      ["Tags": [["Key": "team", "Value": "blue"], ["Key": "cost-center", "Value": ""]], "IsTruncated": false])
+      [
+        "Tags": [["Key": "team", "Value": "blue"], ["Key": "cost-center", "Value": ""]],
+        "IsTruncated": false,
+      ])
     try expectGolden(
       "ListUserTags", xml,
       "<ListUserTagsResponse \(Self.namespace)><ListUserTagsResult><Tags>"
         + "<member><Key>team</Key><Value>blue</Value></member>"
         + "<member><Key>cost-center</Key><Value></Value></member>"
-        + "</Tags><IsTruncated>false</IsTruncated></ListUserTagsResult>\(Self.metadata)</ListUserTagsResponse>")
+        + "</Tags><IsTruncated>false</IsTruncated></ListUserTagsResult>\(Self.metadata)</ListUserTagsResponse>"
+    )
   }
 
   @Test("CreateAccessKey: the secret in model order, after Status")
@@ -104,7 +109,8 @@ struct QueryResponseEncoderTests {
       "CreateAccessKey",
       [
         "AccessKey": [
-          "CreateDate": .timestamp(Self.created), "SecretAccessKey": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+          "CreateDate": .timestamp(Self.created),
+          "SecretAccessKey": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
           "Status": "Active", "AccessKeyId": "AKIAIOSFODNN7EXAMPLE", "UserName": "alice",
         ]
       ])
@@ -121,7 +127,8 @@ struct QueryResponseEncoderTests {
   func noOutput() throws {
     let xml = try encode("DeleteUser", nil)
     try expectGolden(
-      "DeleteUser", xml, "<DeleteUserResponse \(Self.namespace)>\(Self.metadata)</DeleteUserResponse>")
+      "DeleteUser", xml,
+      "<DeleteUserResponse \(Self.namespace)>\(Self.metadata)</DeleteUserResponse>")
   }
 
   @Test("members the shape does not have are left out")

@@ -54,8 +54,10 @@ struct QueryValidationTests {
         + "Member must have length greater than or equal to 1"),
     ValidationCase(
       "lengths count code points, not UTF-16 units",
-      [("Action", "TagUser"), ("UserName", "alice"), ("Tags.member.1.Key", "k"),
-       ("Tags.member.1.Value", String(repeating: "𝔸", count: 256))], nil),
+      [
+        ("Action", "TagUser"), ("UserName", "alice"), ("Tags.member.1.Key", "k"),
+        ("Tags.member.1.Value", String(repeating: "𝔸", count: 256)),
+      ], nil),
     ValidationCase(
       "an integer above its maximum",
       [("Action", "ListUsers"), ("MaxItems", "1001")],
@@ -82,9 +84,11 @@ struct QueryValidationTests {
         + "Member must have length greater than or equal to 20"),
     ValidationCase(
       "a member of a structure in a list",
-      [("Action", "TagUser"), ("UserName", "alice"), ("Tags.member.1.Key", "team"),
-       ("Tags.member.1.Value", "ok"), ("Tags.member.2.Key", "owner"),
-       ("Tags.member.2.Value", "MOJ D&T")],
+      [
+        ("Action", "TagUser"), ("UserName", "alice"), ("Tags.member.1.Key", "team"),
+        ("Tags.member.1.Value", "ok"), ("Tags.member.2.Key", "owner"),
+        ("Tags.member.2.Value", "MOJ D&T"),
+      ],
       "1 validation error detected: Value 'MOJ D&T' at 'tags.2.member.value' failed to satisfy "
         + "constraint: Member must satisfy regular expression pattern: \(tagPattern)"),
     ValidationCase(
@@ -94,8 +98,10 @@ struct QueryValidationTests {
         + "constraint: Member must not be null"),
     ValidationCase(
       "a string in a list",
-      [("Action", "UntagUser"), ("UserName", "alice"), ("TagKeys.member.1", "team"),
-       ("TagKeys.member.2", "")],
+      [
+        ("Action", "UntagUser"), ("UserName", "alice"), ("TagKeys.member.1", "team"),
+        ("TagKeys.member.2", ""),
+      ],
       "2 validation errors detected: Value '' at 'tagKeys.2.member' failed to satisfy constraint: "
         + #"Member must satisfy regular expression pattern: [\p{L}\p{Z}\p{N}_.:/=+\-@]+; "#
         + "Value '' at 'tagKeys.2.member' failed to satisfy constraint: "
@@ -103,10 +109,13 @@ struct QueryValidationTests {
     ValidationCase(
       "a list that is too long prints like Java's List.toString",
       [("Action", "TagUser"), ("UserName", "alice")]
-        + (1...51).flatMap { [("Tags.member.\($0).Key", "k\($0)"), ("Tags.member.\($0).Value", "v")] },
+        + (1...51).flatMap {
+          [("Tags.member.\($0).Key", "k\($0)"), ("Tags.member.\($0).Value", "v")]
+        },
       "1 validation error detected: Value '["
         + (1...51).map { "{Key=k\($0), Value=v}" }.joined(separator: ", ")
-        + "]' at 'tags' failed to satisfy constraint: Member must have length less than or equal to 50"),
+        + "]' at 'tags' failed to satisfy constraint: Member must have length less than or equal to 50"
+    ),
     ValidationCase(
       "a sensitive value is left out of the message",
       [("Action", "CreateLoginProfile"), ("UserName", "alice"), ("Password", "")],

@@ -65,7 +65,9 @@ struct ServiceModelTests {
   @Test("error shapes carry AWS's code, status and fault")
   func errors() throws {
     let noSuchEntity = try #require(model.shape(named: "NoSuchEntityException")?.error)
-    #expect(noSuchEntity == Shape.ErrorTrait(code: "NoSuchEntity", httpStatusCode: 404, isSenderFault: true))
+    #expect(
+      noSuchEntity
+        == Shape.ErrorTrait(code: "NoSuchEntity", httpStatusCode: 404, isSenderFault: true))
     let failure = try #require(model.shape(named: "ServiceFailureException")?.error)
     #expect(failure.code == "ServiceFailure")
     #expect(failure.httpStatusCode == 500)
@@ -102,6 +104,7 @@ struct ServiceModelTests {
       #"[:\w]+"#: "arn:aws",
     ]
     for pattern in patterns {
+      #expect(throws: Never.self) { try ShapePattern(pattern.source) }
       let sample = samples[pattern.source] ?? "abc"
       #expect(pattern.matches(sample), "pattern \(pattern.source) rejects `\(sample)`")
     }

@@ -19,18 +19,26 @@ struct TimestampFormatTests {
 
   @Test(
     "ISO 8601 input that is not a real instant is rejected",
-    arguments: ["2024-13-01T00:00:00Z", "2023-02-29T00:00:00Z", "2024-01-02T24:00:00Z", "yesterday",
-      "2024-01-02T03:04:05Zjunk", "1704164645"])
+    arguments: [
+      "2024-13-01T00:00:00Z", "2023-02-29T00:00:00Z", "2024-01-02T24:00:00Z", "yesterday",
+      "2024-01-02T03:04:05Zjunk", "1704164645",
+    ])
   func iso8601Rejects(text: String) {
     #expect(TimestampFormat.iso8601.parse(text) == nil)
   }
 
   @Test("ISO 8601 output is to the second with Z, as IAM writes CreateDate")
   func iso8601Output() {
-    #expect(TimestampFormat.iso8601.format(Self.instant.addingTimeInterval(0.999)) == "2024-01-02T03:04:05Z")
-    #expect(TimestampFormat.iso8601.format(Date(timeIntervalSince1970: 0)) == "1970-01-01T00:00:00Z")
-    #expect(TimestampFormat.iso8601.format(Date(timeIntervalSince1970: 951_782_400)) == "2000-02-29T00:00:00Z")
-    #expect(TimestampFormat.iso8601.format(Date(timeIntervalSince1970: -1)) == "1969-12-31T23:59:59Z")
+    #expect(
+      TimestampFormat.iso8601.format(Self.instant.addingTimeInterval(0.999))
+        == "2024-01-02T03:04:05Z")
+    #expect(
+      TimestampFormat.iso8601.format(Date(timeIntervalSince1970: 0)) == "1970-01-01T00:00:00Z")
+    #expect(
+      TimestampFormat.iso8601.format(Date(timeIntervalSince1970: 951_782_400))
+        == "2000-02-29T00:00:00Z")
+    #expect(
+      TimestampFormat.iso8601.format(Date(timeIntervalSince1970: -1)) == "1969-12-31T23:59:59Z")
   }
 
   @Test("epoch seconds and RFC 822 round-trip")

@@ -31,9 +31,12 @@ struct SigV4Vector: Decodable, Sendable, CustomTestStringConvertible {
   /// The request as the server receives it.
   var request: SignedRequest {
     let bytes: [UInt8] =
-      if let bodyBase64, let data = Data(base64Encoded: bodyBase64) { Array(data) } else { Array((body ?? "").utf8) }
+      if let bodyBase64, let data = Data(base64Encoded: bodyBase64) { Array(data) } else {
+        Array((body ?? "").utf8)
+      }
     return SignedRequest(
-      method: method, path: path, query: query, headers: headers.map { (name: $0[0], value: $0[1]) }, body: bytes)
+      method: method, path: path, query: query,
+      headers: headers.map { (name: $0[0], value: $0[1]) }, body: bytes)
   }
 
   /// The instant botocore signed at.
@@ -54,7 +57,8 @@ struct SigV4Vector: Decodable, Sendable, CustomTestStringConvertible {
 
   /// Whether the signature covers the body's own hash (rather than a declared one).
   var signsBodyHash: Bool {
-    !canonicalRequest.hasSuffix("\nUNSIGNED-PAYLOAD") && !headers.contains { $0[0].lowercased() == "x-amz-content-sha256" }
+    !canonicalRequest.hasSuffix("\nUNSIGNED-PAYLOAD")
+      && !headers.contains { $0[0].lowercased() == "x-amz-content-sha256" }
   }
 
   /// Whether the signature covers a declared hash that the body must still match.
@@ -72,7 +76,8 @@ struct SigV4Vector: Decodable, Sendable, CustomTestStringConvertible {
   static let all: [SigV4Vector] = {
     let url =
       Bundle.module.url(forResource: "Fixtures/sigv4-vectors", withExtension: "json")
-      ?? Bundle.module.url(forResource: "sigv4-vectors", withExtension: "json", subdirectory: "Fixtures")
+      ?? Bundle.module.url(
+        forResource: "sigv4-vectors", withExtension: "json", subdirectory: "Fixtures")
     guard let url, let data = try? Data(contentsOf: url) else { return [] }
     struct File: Decodable { let vectors: [SigV4Vector] }
     return (try? JSONDecoder().decode(File.self, from: data).vectors) ?? []
