@@ -37,7 +37,7 @@ struct AWSEndpoint: Sendable {
       } catch {
         throw AWSError(code: "RequestEntityTooLarge", message: "Request body too large", status: 413)
       }
-      let (xml, op, arn) = try handle(request, body: body, context: context)
+      let (xml, op, arn) = try handle(request, body: body, context: context, requestID: requestID)
       operation = op
       callerARN = arn
       response = Self.xmlResponse(xml, status: .ok, requestID: requestID)
@@ -74,7 +74,7 @@ struct AWSEndpoint: Sendable {
 
   /// Authenticates, decodes, runs and encodes; returns the XML, the operation and the caller.
   private func handle(
-    _ request: Request, body: [UInt8], context: PortcullisRequestContext
+    _ request: Request, body: [UInt8], context: PortcullisRequestContext, requestID: String
   ) throws(AWSError) -> (String, String, String) {
     var headers: [(name: String, value: String)] = []
     // HTTP types moves `Host` into the `:authority` pseudo-header; SigV4 signs it as `host`.
@@ -107,7 +107,7 @@ struct AWSEndpoint: Sendable {
       let decoded = try iamDecoder.decode(parameters)
       do {
         let output = try iam.handle(decoded.operation.name, input: decoded.input, caller: caller)
-        let xml = iamEncoder.encode(output, for: decoded.operation, requestId: "")
+        let xml = iamEncoder.encode(output, for: decoded.operation, requestId: requestID)
         return (xml, decoded.operation.name, caller.arn)
       } catch {
         throw error

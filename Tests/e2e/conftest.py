@@ -5,7 +5,6 @@ import os
 import pathlib
 import shutil
 import subprocess
-import tempfile
 
 import pytest
 
@@ -52,19 +51,23 @@ def server_factory(portcullis, tmp_path_factory):
     def make(name="server"):
         data_dir = base / f"{name}-{len(made)}"
         data_dir.mkdir()
-        log = tempfile.NamedTemporaryFile(prefix=f"portcullis-{name}-", suffix=".log", delete=False)
-        log.close()
-        s = Server(portcullis, data_dir, log.name)
+        # The log (stdout and stderr) sits next to the data directory, in pytest's temp tree,
+        # which keeps the last few sessions.
+        s = Server(portcullis, data_dir, base / f"{name}-{len(made)}.log")
         made.append(s)
         _LIVE_SERVERS.append(s)
         return s
 
     yield make
+    unclean = []
     for s in made:
         try:
-            s.stop()
+            code = s.stop()
+            if code not in (0, None):
+                unclean.append(f"{s.log_path}: exit code {code} after SIGTERM\n{s.log_tail(lines=40)}")
         finally:
             _LIVE_SERVERS.remove(s)
+    assert not unclean, "portcullis serve did not shut down cleanly:\n" + "\n".join(unclean)
 
 
 @pytest.fixture(scope="session")
@@ -86,6 +89,8 @@ def pytest_runtest_makereport(item, call):
     if report.when == "call" and report.failed and not hasattr(report, "wasxfail"):
         offsets = getattr(item, "_portcullis_log_offsets", {})
         for s in _LIVE_SERVERS:
+            if s.process is None and id(s) not in offsets:
+                continue
             report.sections.append(
                 (f"portcullis server log ({s.log_path}, during this test)", s.log_tail(since=offsets.get(id(s), 0))))
 

@@ -42,7 +42,8 @@ class Server:
     def start(self, timeout=30):
         assert self.process is None, "already running"
         self.port = self.port or free_port()
-        env = dict(os.environ)
+        # Only the settings given here: no PORTCULLIS_* from the caller's environment (in-memory mode...).
+        env = {k: v for k, v in os.environ.items() if not k.startswith("PORTCULLIS_")}
         env["PORTCULLIS_ROOT_ACCESS_KEY_ID"] = ROOT_ACCESS_KEY_ID
         env["PORTCULLIS_ROOT_SECRET_ACCESS_KEY"] = ROOT_SECRET_ACCESS_KEY
         self._log = open(self.log_path, "ab")
@@ -59,12 +60,16 @@ class Server:
     def _wait_healthy(self, timeout):
         import requests
 
+        http = requests.Session()
+        http.trust_env = False  # no proxy for 127.0.0.1
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"portcullis serve exited with {self.process.returncode}:\n{self.log_tail()}")
+                code = self.process.returncode
+                self._closed()
+                raise RuntimeError(f"portcullis serve exited with {code}:\n{self.log_tail()}")
             try:
-                r = requests.get(f"{self.endpoint}/health", timeout=1)
+                r = http.get(f"{self.endpoint}/health", timeout=1)
                 if r.status_code == 200 and r.text.strip() == "OK":
                     return
             except requests.RequestException:
@@ -135,11 +140,12 @@ def boto_session():
 
 
 def make_iam_client(endpoint, access_key_id, secret_access_key, **config):
+    """A boto3 IAM client for `endpoint` that never retries (failures show at once)."""
     from botocore.config import Config
 
-    cfg = Config(
-        retries={"max_attempts": 1, "mode": "standard"}, connect_timeout=5, read_timeout=config.pop("read_timeout", 30),
-        **config)
+    settings = {"retries": {"max_attempts": 1, "mode": "standard"}, "connect_timeout": 5, "read_timeout": 30}
+    settings.update(config)
+    cfg = Config(**settings)
     return boto_session().client(
         "iam", endpoint_url=endpoint, region_name=REGION, aws_access_key_id=access_key_id,
         aws_secret_access_key=secret_access_key, config=cfg)
@@ -200,3 +206,16 @@ EC2_TRUST = {
 }
 
 READ_ONLY_ACCESS = "arn:aws:iam::aws:policy/ReadOnlyAccess"
+
+
+def collect_pages(call, member, max_pages=20, **kwargs):
+    """Follows IsTruncated/Marker by hand (a paginator gives up on a repeated marker) and returns
+    every item of `member` in order, at most `max_pages` pages."""
+    items, marker = [], None
+    for _ in range(max_pages):
+        page = call(**kwargs, **({"Marker": marker} if marker else {}))
+        items += page[member]
+        if not page["IsTruncated"]:
+            return items
+        marker = page["Marker"]
+    raise AssertionError(f"still truncated after {max_pages} pages; first items: {items[:4]}")

@@ -63,8 +63,10 @@ def test_role_validation(iam):
     expect_error("NoSuchEntity", iam.get_role, RoleName=name)
     message = expect_error(
         "ValidationError", iam.create_role, RoleName=name, AssumeRolePolicyDocument=json.dumps(EC2_TRUST),
-        MaxSessionDuration=60)
-    assert "maxSessionDuration" in message
+        MaxSessionDuration=50000)
+    assert message == (
+        "1 validation error detected: Value '50000' at 'maxSessionDuration' failed to satisfy constraint: "
+        "Member must have value less than or equal to 43200")
     iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(EC2_TRUST))
     message = expect_error(
         "EntityAlreadyExists", iam.create_role, RoleName=name.upper(), AssumeRolePolicyDocument=json.dumps(EC2_TRUST))

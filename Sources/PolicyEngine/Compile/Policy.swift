@@ -16,13 +16,15 @@ public struct Policy: Sendable {
 
   /// Parses, validates and compiles a policy document.
   /// - Throws: `PolicyValidationError` carrying AWS's `MalformedPolicyDocument` message.
-  public init(json: String, kind: PolicyKind, name: String = "") throws(PolicyValidationError) {
-    try self.init(bytes: Array(json.utf8), kind: kind, name: name)
+  /// - Parameter enforcingSizeLimit: `false` for documents already stored (their quota may
+  ///   have changed) and AWS's own managed policies, which exceed the customer quota.
+  public init(json: String, kind: PolicyKind, name: String = "", enforcingSizeLimit: Bool = true) throws(PolicyValidationError) {
+    try self.init(bytes: Array(json.utf8), kind: kind, name: name, enforcingSizeLimit: enforcingSizeLimit)
   }
 
   /// Parses, validates and compiles a policy document from UTF-8 bytes.
-  public init(bytes: [UInt8], kind: PolicyKind, name: String = "") throws(PolicyValidationError) {
-    let result = PolicyParser.parse(bytes: bytes, kind: kind)
+  public init(bytes: [UInt8], kind: PolicyKind, name: String = "", enforcingSizeLimit: Bool = true) throws(PolicyValidationError) {
+    let result = PolicyParser.parse(bytes: bytes, kind: kind, enforcingSizeLimit: enforcingSizeLimit)
     guard let document = result.document else {
       throw PolicyValidationError(diagnostics: result.diagnostics)
     }

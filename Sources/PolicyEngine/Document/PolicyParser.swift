@@ -33,7 +33,9 @@ public enum PolicyParser {
   }
 
   /// Parses and validates UTF-8 `bytes` as a policy of `kind`.
-  public static func parse(bytes: [UInt8], kind: PolicyKind, entityName: String? = nil) -> PolicyParseResult {
+  public static func parse(
+    bytes: [UInt8], kind: PolicyKind, entityName: String? = nil, enforcingSizeLimit: Bool = true
+  ) -> PolicyParseResult {
     var diagnostics: [Diagnostic] = []
     let root: JSONNode
     do {
@@ -48,7 +50,7 @@ public enum PolicyParser {
     var parser = DocumentReader(kind: kind)
     let document = parser.read(root)
     diagnostics = parser.diagnostics
-    if let limit = kind.sizeLimit {
+    if enforcingSizeLimit, let limit = kind.sizeLimit {
       let size = countedSize(of: bytes)
       if size > limit {
         diagnostics.append(

@@ -105,13 +105,10 @@ extension IAMService {
     }
     try authorize(caller, "GetAccessKeyLastUsed", keyOwnerARN(key.userName, caller, snapshot), snapshot: snapshot)
     let pending = lastUsed.pendingUse(of: id)
-    return .object([
-      "UserName": .str(key.userName),
-      "AccessKeyLastUsed": .object([
-        "LastUsedDate": .date(pending?.date ?? key.lastUsedDate),
-        "ServiceName": .string(pending?.service ?? key.lastUsedService ?? "N/A"),
-        "Region": .string(pending?.region ?? key.lastUsedRegion ?? "N/A"),
-      ]),
-    ])
+    let date: Date? = pending?.date ?? key.lastUsedDate
+    let service: String = pending?.service ?? key.lastUsedService ?? "N/A"
+    let region: String = pending?.region ?? key.lastUsedRegion ?? "N/A"
+    let lastUsedModel: ModelValue = .object(["LastUsedDate": .date(date), "ServiceName": .string(service), "Region": .string(region)])
+    return .object(["UserName": .str(key.userName), "AccessKeyLastUsed": lastUsedModel])
   }
 }

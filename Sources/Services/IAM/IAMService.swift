@@ -113,12 +113,16 @@ public final class IAMService: Sendable {
     throw .malformedPolicyDocument(error.message)
   }
 
-  /// Pages `items` (already in order) by `Marker` and `MaxItems` (default 100, as AWS).
+  /// Pages `items` (in the order the list returns them) by `Marker` and `MaxItems` (default
+  /// 100, as AWS).
   func page<T>(_ items: [T], input: ModelValue, key: (T) -> String) -> (items: ArraySlice<T>, marker: String?) {
     let maxItems = max(1, input.int("MaxItems") ?? 100)
     var start = 0
     if let marker = input.string("Marker"), let decoded = Data(base64Encoded: marker).map({ String(decoding: $0, as: UTF8.self) }) {
-      start = items.firstIndex { key($0) >= decoded } ?? items.count
+      // The marker names the next item. Most lists are sorted by key, and then the first key
+      // at or after it also survives that item's deletion; some keep their own order (groups
+      // in joining order), where only the exact item can be found.
+      start = items.firstIndex { key($0) == decoded } ?? items.firstIndex { key($0) >= decoded } ?? items.count
     }
     let end = min(items.count, start + maxItems)
     let marker = end < items.count ? Data(key(items[end]).utf8).base64EncodedString() : nil
