@@ -29,65 +29,41 @@ public struct DirectoryTransaction: Sendable {
     changes.append(.put(account))
   }
 
-  public mutating func put(_ user: User) {
-    snapshot.accounts[user.accountID]!.users[user.storeKey] = user
-    changes.append(.put(user))
+  /// Writes `entity` into its account's `table` and records the change.
+  private mutating func put<E: DirectoryEntity>(
+    _ entity: E, in table: WritableKeyPath<AccountDirectory, TreeDictionary<String, E>>
+  ) {
+    snapshot.accounts[entity.accountID]![keyPath: table][entity.storeKey] = entity
+    changes.append(.put(entity))
   }
 
-  public mutating func deleteUser(_ user: User) {
-    snapshot.accounts[user.accountID]!.users[user.storeKey] = nil
-    changes.append(.delete(.user, accountID: user.accountID, key: user.storeKey))
+  /// Removes `entity` from its account's `table` and records the change.
+  private mutating func delete<E: DirectoryEntity>(
+    _ entity: E, from table: WritableKeyPath<AccountDirectory, TreeDictionary<String, E>>
+  ) {
+    snapshot.accounts[entity.accountID]![keyPath: table][entity.storeKey] = nil
+    changes.append(.delete(E.kind, accountID: entity.accountID, key: entity.storeKey))
   }
 
-  public mutating func put(_ group: Group) {
-    snapshot.accounts[group.accountID]!.groups[group.storeKey] = group
-    changes.append(.put(group))
-  }
+  public mutating func put(_ user: User) { put(user, in: \.users) }
+  public mutating func deleteUser(_ user: User) { delete(user, from: \.users) }
+  public mutating func put(_ group: Group) { put(group, in: \.groups) }
+  public mutating func deleteGroup(_ group: Group) { delete(group, from: \.groups) }
+  public mutating func put(_ role: Role) { put(role, in: \.roles) }
+  public mutating func deleteRole(_ role: Role) { delete(role, from: \.roles) }
+  public mutating func put(_ policy: ManagedPolicy) { put(policy, in: \.policies) }
+  public mutating func deletePolicy(_ policy: ManagedPolicy) { delete(policy, from: \.policies) }
+  public mutating func put(_ profile: InstanceProfile) { put(profile, in: \.instanceProfiles) }
+  public mutating func deleteInstanceProfile(_ profile: InstanceProfile) { delete(profile, from: \.instanceProfiles) }
 
-  public mutating func deleteGroup(_ group: Group) {
-    snapshot.accounts[group.accountID]!.groups[group.storeKey] = nil
-    changes.append(.delete(.group, accountID: group.accountID, key: group.storeKey))
-  }
-
-  public mutating func put(_ role: Role) {
-    snapshot.accounts[role.accountID]!.roles[role.storeKey] = role
-    changes.append(.put(role))
-  }
-
-  public mutating func deleteRole(_ role: Role) {
-    snapshot.accounts[role.accountID]!.roles[role.storeKey] = nil
-    changes.append(.delete(.role, accountID: role.accountID, key: role.storeKey))
-  }
-
-  public mutating func put(_ policy: ManagedPolicy) {
-    snapshot.accounts[policy.accountID]!.policies[policy.storeKey] = policy
-    changes.append(.put(policy))
-  }
-
-  public mutating func deletePolicy(_ policy: ManagedPolicy) {
-    snapshot.accounts[policy.accountID]!.policies[policy.storeKey] = nil
-    changes.append(.delete(.policy, accountID: policy.accountID, key: policy.storeKey))
-  }
-
-  public mutating func put(_ profile: InstanceProfile) {
-    snapshot.accounts[profile.accountID]!.instanceProfiles[profile.storeKey] = profile
-    changes.append(.put(profile))
-  }
-
-  public mutating func deleteInstanceProfile(_ profile: InstanceProfile) {
-    snapshot.accounts[profile.accountID]!.instanceProfiles[profile.storeKey] = nil
-    changes.append(.delete(.instanceProfile, accountID: profile.accountID, key: profile.storeKey))
-  }
-
+  /// Access keys are also indexed by id across accounts, for authentication.
   public mutating func put(_ key: AccessKey) {
-    snapshot.accounts[key.accountID]!.accessKeys[key.id] = key
+    put(key, in: \.accessKeys)
     snapshot.accessKeyAccounts[key.id] = key.accountID
-    changes.append(.put(key))
   }
 
   public mutating func deleteAccessKey(_ key: AccessKey) {
-    snapshot.accounts[key.accountID]!.accessKeys[key.id] = nil
+    delete(key, from: \.accessKeys)
     snapshot.accessKeyAccounts[key.id] = nil
-    changes.append(.delete(.accessKey, accountID: key.accountID, key: key.id))
   }
 }

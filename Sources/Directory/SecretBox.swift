@@ -23,7 +23,13 @@ public struct SecretBox: Sendable {
       return SecretBox(key: SymmetricKey(data: data))
     }
     let fm = FileManager.default
-    if let data = fm.contents(atPath: path), let decoded = Data(base64Encoded: data), decoded.count == 32 {
+    if let data = fm.contents(atPath: path) {
+      // An existing key file is never replaced: a new key would make every sealed secret
+      // unreadable. White space around the key (a trailing newline) is allowed.
+      let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+      guard let decoded = Data(base64Encoded: text), decoded.count == 32 else {
+        throw DirectoryLoadError(message: "the master key file \(path) does not hold a base64 256-bit key")
+      }
       return SecretBox(key: SymmetricKey(data: decoded))
     }
     let key = SymmetricKey(size: .bits256)

@@ -26,7 +26,7 @@ struct AWSEndpoint: Sendable {
 
   func respond(_ request: Request, context: PortcullisRequestContext) async -> Response {
     let started = ContinuousClock.now
-    let requestID = UUID().uuidString.lowercased()
+    let requestID = Self.makeRequestID()
     var operation = "unknown"
     var callerARN = "-"
     let response: Response
@@ -58,6 +58,38 @@ struct AWSEndpoint: Sendable {
         "status": .stringConvertible(response.status.code), "duration_ms": .string(String(format: "%.2f", seconds * 1000)),
       ])
     return response
+  }
+
+  /// A random (version 4) UUID in lowercase, as AWS writes request IDs.
+  ///
+  /// Drawn from `SystemRandomNumberGenerator` (`getrandom(2)`), which is as unpredictable as
+  /// `UUID()` but does not open, read and close `/dev/urandom` on every request as Foundation's
+  /// `UUID()` does on Linux.
+  static func makeRequestID() -> String {
+    var generator = SystemRandomNumberGenerator()
+    let high = generator.next() as UInt64
+    let low = generator.next() as UInt64
+    var bytes = [UInt8](repeating: 0, count: 16)
+    for i in 0..<8 {
+      bytes[i] = UInt8(truncatingIfNeeded: high >> (56 - 8 * UInt64(i)))
+      bytes[8 + i] = UInt8(truncatingIfNeeded: low >> (56 - 8 * UInt64(i)))
+    }
+    bytes[6] = (bytes[6] & 0x0F) | 0x40  // version 4
+    bytes[8] = (bytes[8] & 0x3F) | 0x80  // RFC 4122 variant
+    let digits: [UInt8] = Array("0123456789abcdef".utf8)
+    return String(unsafeUninitializedCapacity: 36) { out in
+      var o = 0
+      for (i, byte) in bytes.enumerated() {
+        if i == 4 || i == 6 || i == 8 || i == 10 {
+          out[o] = UInt8(ascii: "-")
+          o += 1
+        }
+        out[o] = digits[Int(byte >> 4)]
+        out[o + 1] = digits[Int(byte & 0x0F)]
+        o += 2
+      }
+      return o
+    }
   }
 
   /// An error that happened once the operation was known, for logs and metrics.

@@ -82,8 +82,7 @@ extension IAMService {
     try withInlinePolicies(input, caller, entity, verb: "Put", write: true) { policies, entityName throws(AWSError) in
       try validatePolicy(document, kind: kind, entityName: entityName)
       // The quota counts all of the entity's inline policies together.
-      var others = policies
-      others[policyName] = nil
+      let others = policies.filter { $0.key.lowercased() != policyName.lowercased() }
       let total = others.values.reduce(0) { $0 + PolicyParser.countedSize(of: Array($1.utf8)) }
         + PolicyParser.countedSize(of: Array(document.utf8))
       if let limit = kind.sizeLimit, total > limit {

@@ -179,8 +179,11 @@ extension IAMService {
         }
       }
     }
-    refs.sort { $0.name.lowercased() < $1.name.lowercased() }
-    let (slice, marker) = page(refs, input: input) { $0.name.lowercased() }
+    // A customer policy may share its name with an AWS managed one: the ARN breaks the tie, so
+    // every policy has its own marker.
+    func sortKey(_ ref: ManagedPolicyReference) -> String { "\(ref.name.lowercased())\u{0}\(ref.arn)" }
+    refs.sort { sortKey($0) < sortKey($1) }
+    let (slice, marker) = page(refs, input: input, key: sortKey)
     return listOutput("Policies", slice.map { policyModel($0, account: account) }, marker: marker)
   }
 

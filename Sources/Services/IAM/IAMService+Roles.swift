@@ -60,7 +60,7 @@ extension IAMService {
       }
       try validatePolicy(document, kind: .trust)
       try validateTags(tags, entity: "role")
-      if let boundary { try checkBoundary(boundary, tx.snapshot) }
+      if let boundary { try checkBoundary(boundary, caller, tx.snapshot) }
       var role = Role(
         accountID: caller.accountID, id: Identifiers.uniqueID(prefix: "AROA"), name: name, path: path, createDate: now(),
         assumeRolePolicyDocument: document)
@@ -182,7 +182,7 @@ extension IAMService {
       named: input.string("RoleName") ?? "", caller, action: "PutRolePermissionsBoundary",
       context: ["iam:PermissionsBoundary": .single(boundary)]
     ) { role throws(AWSError) in
-      try checkBoundary(boundary, snapshot)
+      try checkBoundary(boundary, caller, snapshot)
       role.permissionsBoundary = boundary
     }
     return .structure([:])

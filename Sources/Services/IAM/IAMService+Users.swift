@@ -31,11 +31,13 @@ extension IAMService {
     snapshot.accounts[caller.accountID]?.users[name.lowercased()]?.arn ?? arn(caller, "user", name: name)
   }
 
-  /// Checks that a boundary policy exists and may be used as one.
-  func checkBoundary(_ arn: String, _ snapshot: DirectorySnapshot) throws(AWSError) {
+  /// Checks that a boundary policy exists and may be used as one: an AWS managed policy, or
+  /// one of the caller's own account's policies.
+  func checkBoundary(_ arn: String, _ caller: Caller, _ snapshot: DirectorySnapshot) throws(AWSError) {
     if arn.hasPrefix("arn:aws:iam::aws:policy") {
       if AWSManagedPolicies.shared.policy(arn: arn) != nil { return }
-    } else if let parsed = ARN(arn), let account = snapshot.accounts[String(parsed.account)],
+    } else if let parsed = ARN(arn), parsed.account == caller.accountID,
+      let account = snapshot.accounts[caller.accountID],
       account.policies[String(parsed.resource.split(separator: "/").last ?? "").lowercased()]?.arn == arn
     {
       return
@@ -61,7 +63,7 @@ extension IAMService {
         throw .limitExceeded("Cannot exceed quota for UsersPerAccount: \(quotas.usersPerAccount)")
       }
       try validateTags(tags, entity: "user")
-      if let boundary { try checkBoundary(boundary, tx.snapshot) }
+      if let boundary { try checkBoundary(boundary, caller, tx.snapshot) }
       var user = User(accountID: caller.accountID, id: Identifiers.uniqueID(prefix: "AIDA"), name: name, path: path, createDate: now())
       user.tags = tags
       user.permissionsBoundary = boundary
@@ -199,7 +201,7 @@ extension IAMService {
         caller, "PutUserPermissionsBoundary", userARN(name, caller, tx.snapshot),
         context: ["iam:PermissionsBoundary": .single(boundary)], snapshot: tx.snapshot)
       var user = try user(name, in: tx.account(caller.accountID))
-      try checkBoundary(boundary, tx.snapshot)
+      try checkBoundary(boundary, caller, tx.snapshot)
       user.permissionsBoundary = boundary
       tx.put(user)
     }

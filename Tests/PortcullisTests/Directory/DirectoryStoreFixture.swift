@@ -11,7 +11,8 @@ enum DirectoryStoreFixture {
   static var account: Account { Account(id: accountID, alias: "example", createDate: created) }
 
   static func user(_ name: String) -> User {
-    var user = User(accountID: accountID, id: "AIDA\(name.uppercased())", name: name, path: "/staff/", createDate: created)
+    var user = User(
+      accountID: accountID, id: "AIDA\(name.uppercased())", name: name, path: "/staff/", createDate: created)
     user.tags = [Tag(key: "team", value: "blue")]
     user.inlinePolicies = ["read": #"{"Version":"2012-10-17","Statement":[]}"#]
     user.attachedPolicies = ["arn:aws:iam::aws:policy/IAMReadOnlyAccess"]

@@ -89,6 +89,29 @@ struct DirectoryWriteTests {
     #expect(directory.snapshot.accessKeyAccounts[key.id] == nil)
   }
 
+  /// A store whose commits fail, as a full disk would make them.
+  final class FailingStore: DirectoryStore {
+    let loaded: [EntityChange]
+    init(loaded: [EntityChange]) { self.loaded = loaded }
+    struct DiskFull: Error {}
+    func load() throws -> (entities: [EntityChange], sequence: Int64) { (loaded, 1) }
+    func commit(_ changes: [EntityChange]) throws -> Int64 { throw DiskFull() }
+    func changes(after sequence: Int64, limit: Int) throws -> [ChangeRecord] { [] }
+  }
+
+  @Test("a write the store fails to commit is ServiceFailure and publishes nothing")
+  func failedCommitPublishesNothing() throws {
+    let directory = try Directory(store: FailingStore(loaded: [.put(F.account)]), secrets: .ephemeral())
+
+    let error = captureWriteError { () throws(AWSError) in
+      try directory.write { tx in tx.put(F.user("alice")) }
+    }
+
+    #expect(error == .serviceFailure())
+    #expect(directory.snapshot.sequence == 1)
+    #expect(directory.snapshot.accounts[F.accountID]?.users.isEmpty == true)
+  }
+
   /// The error a write throws, or nil.
   func captureWriteError(_ body: () throws(AWSError) -> Void) -> AWSError? {
     do {

@@ -60,6 +60,36 @@ struct SecretBoxTests {
     #expect(FileManager.default.contents(atPath: path) == contents)
   }
 
+  @Test(
+    "a key file written with a trailing newline, as `echo` writes it, is read"
+  )
+  func keyFileWithNewline() throws {
+    let folder = try F.temporaryFolder()
+    defer { F.remove(folder) }
+    let path = folder.appendingPathComponent("master.key").path
+    let key = SymmetricKey(size: .bits256)
+    let encoded = key.withUnsafeBytes { Data($0).base64EncodedString() }
+    try Data((encoded + "\n").utf8).write(to: URL(fileURLWithPath: path))
+
+    let box = try SecretBox.load(path: path)
+
+    #expect(SecretBox(key: key).open(box.seal("secret")) == "secret")
+  }
+
+  @Test(
+    "an existing key file that cannot be read is refused, never replaced"
+  )
+  func unreadableKeyFileIsNotReplaced() throws {
+    let folder = try F.temporaryFolder()
+    defer { F.remove(folder) }
+    let path = folder.appendingPathComponent("master.key").path
+    let contents = Data("not a key".utf8)
+    try contents.write(to: URL(fileURLWithPath: path))
+
+    #expect(throws: (any Error).self) { try SecretBox.load(path: path) }
+    #expect(FileManager.default.contents(atPath: path) == contents)
+  }
+
   @Test("a base64 override key is used instead of the key file, which is then not created")
   func overrideKeyIsUsed() throws {
     let folder = try F.temporaryFolder()

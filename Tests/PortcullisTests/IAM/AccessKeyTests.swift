@@ -77,10 +77,14 @@ struct AccessKeyTests {
   func updateStatus() throws {
     let account = try A()
     try account.createUser("alice")
-    let id = try #require(try account.call("CreateAccessKey", ["UserName": "alice"]).string(at: "AccessKey", "AccessKeyId"))
+    let id = try #require(
+      try account.call("CreateAccessKey", ["UserName": "alice"]).string(at: "AccessKey", "AccessKeyId"))
 
     try account.call("UpdateAccessKey", ["UserName": "alice", "AccessKeyId": .string(id), "Status": "Inactive"])
-    #expect(try account.call("ListAccessKeys", ["UserName": "alice"]).names(in: "AccessKeyMetadata", member: "Status") == ["Inactive"])
+    #expect(
+      try account.call("ListAccessKeys", ["UserName": "alice"]).names(in: "AccessKeyMetadata", member: "Status") == [
+        "Inactive"
+      ])
     #expect(account.directory.snapshot.accessKey(id)?.isActive == false)
 
     try account.call("UpdateAccessKey", ["UserName": "alice", "AccessKeyId": .string(id), "Status": "Active"])
@@ -91,7 +95,8 @@ struct AccessKeyTests {
   func deleteAccessKey() throws {
     let account = try A()
     try account.createUser("alice")
-    let id = try #require(try account.call("CreateAccessKey", ["UserName": "alice"]).string(at: "AccessKey", "AccessKeyId"))
+    let id = try #require(
+      try account.call("CreateAccessKey", ["UserName": "alice"]).string(at: "AccessKey", "AccessKeyId"))
 
     try account.call("DeleteAccessKey", ["UserName": "alice", "AccessKeyId": .string(id)])
 
@@ -105,7 +110,8 @@ struct AccessKeyTests {
     let account = try A()
     try account.createUser("alice")
     try account.createUser("bob")
-    let id = try #require(try account.call("CreateAccessKey", ["UserName": "alice"]).string(at: "AccessKey", "AccessKeyId"))
+    let id = try #require(
+      try account.call("CreateAccessKey", ["UserName": "alice"]).string(at: "AccessKey", "AccessKeyId"))
 
     let error = account.error("DeleteAccessKey", ["UserName": "bob", "AccessKeyId": .string(id)])
 
@@ -122,7 +128,8 @@ struct AccessKeyTests {
       [
         "UserName": "alice", "PolicyName": "own-keys",
         "PolicyDocument": .string(
-          A.allow("iam:CreateAccessKey", "iam:ListAccessKeys", resource: "arn:aws:iam::123456789012:user/${aws:username}")),
+          A.allow(
+            "iam:CreateAccessKey", "iam:ListAccessKeys", resource: "arn:aws:iam::123456789012:user/${aws:username}")),
       ])
     try account.createUser("bob")
     let alice = account.user("alice")
@@ -130,7 +137,9 @@ struct AccessKeyTests {
     let output = try account.call("CreateAccessKey", [:], as: alice)
 
     #expect(output.string(at: "AccessKey", "UserName") == "alice")
-    #expect(try account.call("ListAccessKeys", [:], as: alice).names(in: "AccessKeyMetadata", member: "UserName") == ["alice"])
+    #expect(
+      try account.call("ListAccessKeys", [:], as: alice).names(in: "AccessKeyMetadata", member: "UserName") == ["alice"]
+    )
     #expect(account.error("CreateAccessKey", ["UserName": "bob"], as: alice)?.code == "AccessDenied")
   }
 
@@ -138,7 +147,8 @@ struct AccessKeyTests {
   func lastUsedOfUnusedKey() throws {
     let account = try A()
     try account.createUser("alice")
-    let id = try #require(try account.call("CreateAccessKey", ["UserName": "alice"]).string(at: "AccessKey", "AccessKeyId"))
+    let id = try #require(
+      try account.call("CreateAccessKey", ["UserName": "alice"]).string(at: "AccessKey", "AccessKeyId"))
 
     let output = try account.call("GetAccessKeyLastUsed", ["AccessKeyId": .string(id)])
 

@@ -23,7 +23,8 @@ struct AuthorizationTests {
 
   static func put(_ document: String, name: String = "inline") -> @Sendable (IAMTestAccount) throws -> Void {
     { account in
-      try account.call("PutUserPolicy", ["UserName": "alice", "PolicyName": .string(name), "PolicyDocument": .string(document)])
+      try account.call(
+        "PutUserPolicy", ["UserName": "alice", "PolicyName": .string(name), "PolicyDocument": .string(document)])
     }
   }
 
@@ -90,7 +91,9 @@ struct AuthorizationTests {
       testDescription: "a group's inline policy: allowed for a member",
       grant: { a in
         try a.createGroup("readers")
-        try a.call("PutGroupPolicy", ["GroupName": "readers", "PolicyName": "p", "PolicyDocument": .string(A.allow("iam:ListUsers"))])
+        try a.call(
+          "PutGroupPolicy",
+          ["GroupName": "readers", "PolicyName": "p", "PolicyDocument": .string(A.allow("iam:ListUsers"))])
         try a.call("AddUserToGroup", ["GroupName": "readers", "UserName": "alice"])
       },
       operation: "ListUsers", denied: nil),
@@ -98,7 +101,9 @@ struct AuthorizationTests {
       testDescription: "a group's inline policy: denied for a non-member",
       grant: { a in
         try a.createGroup("readers")
-        try a.call("PutGroupPolicy", ["GroupName": "readers", "PolicyName": "p", "PolicyDocument": .string(A.allow("iam:ListUsers"))])
+        try a.call(
+          "PutGroupPolicy",
+          ["GroupName": "readers", "PolicyName": "p", "PolicyDocument": .string(A.allow("iam:ListUsers"))])
         try a.call("AddUserToGroup", ["GroupName": "readers", "UserName": "bob"])
       },
       operation: "ListUsers", denied: noIdentityPolicy("ListUsers")),
@@ -115,7 +120,8 @@ struct AuthorizationTests {
       grant: { a in
         try put(A.allow("iam:*"))(a)
         try a.createGroup("locked")
-        try a.call("PutGroupPolicy", ["GroupName": "locked", "PolicyName": "p", "PolicyDocument": .string(A.deny("iam:List*"))])
+        try a.call(
+          "PutGroupPolicy", ["GroupName": "locked", "PolicyName": "p", "PolicyDocument": .string(A.deny("iam:List*"))])
         try a.call("AddUserToGroup", ["GroupName": "locked", "UserName": "alice"])
       },
       operation: "ListUsers", denied: denied("ListUsers", "*", "with an explicit deny in an identity-based policy")),
@@ -202,7 +208,8 @@ struct AuthorizationTests {
     #expect(account.error("ListUsers", [:], as: alice) == nil)
 
     try account.call(
-      "CreatePolicyVersion", ["PolicyArn": .string(arn), "PolicyDocument": .string(A.allow("iam:ListGroups")), "SetAsDefault": true])
+      "CreatePolicyVersion",
+      ["PolicyArn": .string(arn), "PolicyDocument": .string(A.allow("iam:ListGroups")), "SetAsDefault": true])
     #expect(account.error("ListUsers", [:], as: alice) == .accessDenied(Self.noIdentityPolicy("ListUsers")))
     #expect(account.error("ListGroups", [:], as: alice) == nil)
 

@@ -42,7 +42,8 @@ struct FailedWriteTests {
       testDescription: "PutUserPolicy over the size quota", operation: "PutUserPolicy",
       input: [
         "UserName": "alice", "PolicyName": "big",
-        "PolicyDocument": .string(A.allow("s3:GetObject", resource: "arn:aws:s3:::" + String(repeating: "b", count: 2_048))),
+        "PolicyDocument": .string(
+          A.allow("s3:GetObject", resource: "arn:aws:s3:::" + String(repeating: "b", count: 2_048))),
       ], code: "LimitExceeded"),
     Failure(
       testDescription: "AddRoleToInstanceProfile onto a full profile", operation: "AddRoleToInstanceProfile",

@@ -22,13 +22,16 @@ struct GroupTests {
   func namesAreUniqueIgnoringCase() throws {
     let account = try A()
     try account.createGroup("devs")
-    #expect(account.error("CreateGroup", ["GroupName": "DEVS"]) == .entityAlreadyExists("Group with name DEVS already exists."))
+    #expect(
+      account.error("CreateGroup", ["GroupName": "DEVS"])
+        == .entityAlreadyExists("Group with name DEVS already exists."))
   }
 
   @Test("an unknown group is NoSuchEntity, with AWS's message", arguments: ["GetGroup", "DeleteGroup", "UpdateGroup"])
   func unknownGroup(_ operation: String) throws {
     let account = try A()
-    #expect(account.error(operation, ["GroupName": "nobody"]) == .noSuchEntity("The group with name nobody cannot be found."))
+    #expect(
+      account.error(operation, ["GroupName": "nobody"]) == .noSuchEntity("The group with name nobody cannot be found."))
   }
 
   @Test("AddUserToGroup makes the user a member: GetGroup and ListGroupsForUser show it")
@@ -130,13 +133,15 @@ struct GroupTests {
     Dependent(
       testDescription: "an inline policy",
       add: {
-        try $0.call("PutGroupPolicy", ["GroupName": "devs", "PolicyName": "p", "PolicyDocument": .string(A.allow("s3:*"))])
+        try $0.call(
+          "PutGroupPolicy", ["GroupName": "devs", "PolicyName": "p", "PolicyDocument": .string(A.allow("s3:*"))])
       },
       message: "Cannot delete entity, must delete policies first."),
     Dependent(
       testDescription: "an attached managed policy",
       add: {
-        try $0.call("AttachGroupPolicy", ["GroupName": "devs", "PolicyArn": "arn:aws:iam::aws:policy/IAMReadOnlyAccess"])
+        try $0.call(
+          "AttachGroupPolicy", ["GroupName": "devs", "PolicyArn": "arn:aws:iam::aws:policy/IAMReadOnlyAccess"])
       },
       message: "Cannot delete entity, must detach all policies first."),
   ]

@@ -91,7 +91,8 @@ struct IAMTestAccount: Sendable {
 
   /// Creates a customer managed policy and returns its ARN.
   @discardableResult
-  func createPolicy(_ name: String, document: String = IAMTestAccount.allow("s3:GetObject")) throws(AWSError) -> String {
+  func createPolicy(_ name: String, document: String = IAMTestAccount.allow("s3:GetObject")) throws(AWSError) -> String
+  {
     try call("CreatePolicy", ["PolicyName": .string(name), "PolicyDocument": .string(document)])
     return "arn:aws:iam::\(accountID):policy/\(name)"
   }
@@ -107,7 +108,8 @@ struct IAMTestAccount: Sendable {
   ) -> String {
     let list = actions.map { "\"\($0)\"" }.joined(separator: ",")
     let condition = condition.map { #","Condition":\#($0)"# } ?? ""
-    return #"{"Version":"2012-10-17","Statement":[{"Effect":"\#(effect)","Action":[\#(list)],"Resource":"\#(resource)"\#(condition)}]}"#
+    return
+      #"{"Version":"2012-10-17","Statement":[{"Effect":"\#(effect)","Action":[\#(list)],"Resource":"\#(resource)"\#(condition)}]}"#
   }
 
   static func allow(_ actions: String..., resource: String = "*") -> String {

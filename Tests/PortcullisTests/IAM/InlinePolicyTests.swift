@@ -66,7 +66,9 @@ struct InlinePolicyTests {
     try account.call("Put\(entity.noun)Policy", entity.input("read", A.allow("s3:ListBucket")))
     let got = try account.call("Get\(entity.noun)Policy", entity.input("read"))
     #expect(got.string(at: "PolicyDocument")?.removingPercentEncoding == A.allow("s3:ListBucket"))
-    #expect(try account.call("List\(entity.noun)Policies", [entity.nameMember: .string(entity.name)])[member: "PolicyNames"] == ["read"])
+    #expect(
+      try account.call("List\(entity.noun)Policies", [entity.nameMember: .string(entity.name)])[member: "PolicyNames"]
+        == ["read"])
   }
 
   @Test("deleting removes the policy; getting or deleting it again is NoSuchEntity", arguments: entities)
@@ -118,6 +120,21 @@ struct InlinePolicyTests {
 
     #expect(error?.code == "LimitExceeded")
     #expect(error?.message.hasSuffix("exceeded for \(entity.noun.lowercased()) \(entity.name)") == true)
+  }
+
+  @Test(
+    "putting a policy under its name in another letter case replaces it, and the quota counts it once",
+    arguments: entities)
+  func putReplacesIgnoringCase(_ entity: Entity) throws {
+    let account = try A()
+    try entity.create(account)
+    let big = Self.document(ofSize: entity.quota / 2 + 1)
+    try account.call("Put\(entity.noun)Policy", entity.input("Read", big))
+
+    try account.call("Put\(entity.noun)Policy", entity.input("read", big))
+
+    let names = try account.call("List\(entity.noun)Policies", [entity.nameMember: .string(entity.name)])
+    #expect(names[member: "PolicyNames"] == ["read"])
   }
 
   @Test("white space outside strings does not count towards the quota")

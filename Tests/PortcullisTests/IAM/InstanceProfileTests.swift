@@ -78,11 +78,14 @@ struct InstanceProfileTests {
     #expect(error == .noSuchEntity("The role with name App cannot be found."))
   }
 
-  @Test("an unknown profile is NoSuchEntity, with AWS's message", arguments: ["GetInstanceProfile", "DeleteInstanceProfile"])
+  @Test(
+    "an unknown profile is NoSuchEntity, with AWS's message",
+    arguments: ["GetInstanceProfile", "DeleteInstanceProfile"])
   func unknownProfile(_ operation: String) throws {
     let account = try A()
     #expect(
-      account.error(operation, ["InstanceProfileName": "nope"]) == .noSuchEntity("Instance Profile nope cannot be found."))
+      account.error(operation, ["InstanceProfileName": "nope"])
+        == .noSuchEntity("Instance Profile nope cannot be found."))
   }
 
   @Test("adding a role to a profile needs iam:PassRole on the role")

@@ -15,7 +15,10 @@ struct ManagedPolicyTests {
     let account = try A()
     let created = try account.call(
       "CreatePolicy",
-      ["PolicyName": "Read", "Path": "/app/", "Description": "reads", "PolicyDocument": .string(A.allow("s3:GetObject"))])
+      [
+        "PolicyName": "Read", "Path": "/app/", "Description": "reads",
+        "PolicyDocument": .string(A.allow("s3:GetObject")),
+      ])
     #expect(created.string(at: "Policy", "Arn") == "arn:aws:iam::123456789012:policy/app/Read")
     #expect(created.string(at: "Policy", "PolicyId")?.hasPrefix("ANPA") == true)
     #expect(created.string(at: "Policy", "DefaultVersionId") == "v1")
@@ -67,7 +70,8 @@ struct ManagedPolicyTests {
     let used = try account.createPolicy("Used")
     try account.createUser("alice")
     try account.call("AttachUserPolicy", ["UserName": "alice", "PolicyArn": .string(used)])
-    try account.call("AttachUserPolicy", ["UserName": "alice", "PolicyArn": "arn:aws:iam::aws:policy/IAMReadOnlyAccess"])
+    try account.call(
+      "AttachUserPolicy", ["UserName": "alice", "PolicyArn": "arn:aws:iam::aws:policy/IAMReadOnlyAccess"])
 
     let output = try account.call("ListPolicies", ["OnlyAttached": true])
 
@@ -82,9 +86,11 @@ struct ManagedPolicyTests {
     #expect(account.entities.policies.isEmpty)
   }
 
-  @Test("DeletePolicy is a DeleteConflict while the policy is attached or used as a boundary", arguments: [
-    "AttachUserPolicy", "PutUserPermissionsBoundary",
-  ])
+  @Test(
+    "DeletePolicy is a DeleteConflict while the policy is attached or used as a boundary",
+    arguments: [
+      "AttachUserPolicy", "PutUserPermissionsBoundary",
+    ])
   func deleteAttachedPolicy(_ use: String) throws {
     let account = try A()
     let arn = try account.createPolicy("Read")
@@ -116,7 +122,9 @@ struct ManagedPolicyTests {
   func tagPolicy() throws {
     let account = try A()
     let arn = try account.createPolicy("Read")
-    try account.call("TagPolicy", ["PolicyArn": .string(arn), "Tags": [["Key": "team", "Value": "blue"], ["Key": "env", "Value": "prod"]]])
+    try account.call(
+      "TagPolicy",
+      ["PolicyArn": .string(arn), "Tags": [["Key": "team", "Value": "blue"], ["Key": "env", "Value": "prod"]]])
     try account.call("UntagPolicy", ["PolicyArn": .string(arn), "TagKeys": ["env"]])
     let tags = try account.call("ListPolicyTags", ["PolicyArn": .string(arn)])
     #expect(tags.names(in: "Tags", member: "Key") == ["team"])

@@ -66,7 +66,9 @@ struct PolicyAttachmentTests {
     try account.call(entity.attach, entity.input(arn))
 
     try account.call(entity.detach, entity.input(arn))
-    #expect(try account.call(entity.list, [entity.nameMember: entity.name]).names(in: "AttachedPolicies", member: "PolicyArn") == [])
+    #expect(
+      try account.call(entity.list, [entity.nameMember: entity.name]).names(in: "AttachedPolicies", member: "PolicyArn")
+        == [])
 
     #expect(account.error(entity.detach, entity.input(arn)) == .noSuchEntity("Policy \(arn) was not found."))
   }
@@ -76,7 +78,9 @@ struct PolicyAttachmentTests {
     let account = try A()
     try entity.create(account)
     let arn = A.policyARN("Missing")
-    #expect(account.error(entity.attach, entity.input(arn)) == .noSuchEntity("Policy \(arn) does not exist or is not attachable."))
+    #expect(
+      account.error(entity.attach, entity.input(arn))
+        == .noSuchEntity("Policy \(arn) does not exist or is not attachable."))
   }
 
   @Test("an entity takes at most 10 managed policies", arguments: entities)

@@ -19,7 +19,8 @@ struct PolicyDocumentValidationTests {
   }
 
   static let badDocuments = [
-    BadDocument(testDescription: "not JSON", document: "This is not a json document", message: "Syntax errors in policy."),
+    BadDocument(
+      testDescription: "not JSON", document: "This is not a json document", message: "Syntax errors in policy."),
     BadDocument(testDescription: "empty", document: "", message: "Syntax errors in policy."),
     BadDocument(
       testDescription: "an unknown Version",
@@ -73,7 +74,9 @@ struct PolicyDocumentValidationTests {
     Carrier(operation: "PutRolePolicy", input: ["RoleName": "App", "PolicyName": "P"]),
   ]
 
-  @Test("a malformed document is MalformedPolicyDocument with AWS's message, and changes nothing", arguments: carriers, badDocuments)
+  @Test(
+    "a malformed document is MalformedPolicyDocument with AWS's message, and changes nothing", arguments: carriers,
+    badDocuments)
   func malformedDocument(_ carrier: Carrier, _ bad: BadDocument) throws {
     let account = try A()
     try account.createUser("alice")
@@ -88,9 +91,11 @@ struct PolicyDocumentValidationTests {
     #expect(account.directory.snapshot.sequence == sequence)
   }
 
-  @Test("a managed policy over 6,144 characters is LimitExceeded, with AWS's message", arguments: [
-    "CreatePolicy", "CreatePolicyVersion",
-  ])
+  @Test(
+    "a managed policy over 6,144 characters is LimitExceeded, with AWS's message",
+    arguments: [
+      "CreatePolicy", "CreatePolicyVersion",
+    ])
   func managedPolicySize(_ operation: String) throws {
     let account = try A()
     let arn = try account.createPolicy("Existing")

@@ -18,12 +18,14 @@ struct PolicyVersionTests {
     let account = try A()
     let arn = try account.createPolicy("Read", document: Self.document(1))
 
-    let v2 = try account.call("CreatePolicyVersion", ["PolicyArn": .string(arn), "PolicyDocument": .string(Self.document(2))])
+    let v2 = try account.call(
+      "CreatePolicyVersion", ["PolicyArn": .string(arn), "PolicyDocument": .string(Self.document(2))])
     #expect(v2.string(at: "PolicyVersion", "VersionId") == "v2")
     #expect(v2.value(at: "PolicyVersion", "IsDefaultVersion") == false)
 
     let v3 = try account.call(
-      "CreatePolicyVersion", ["PolicyArn": .string(arn), "PolicyDocument": .string(Self.document(3)), "SetAsDefault": true])
+      "CreatePolicyVersion",
+      ["PolicyArn": .string(arn), "PolicyDocument": .string(Self.document(3)), "SetAsDefault": true])
     #expect(v3.string(at: "PolicyVersion", "VersionId") == "v3")
     #expect(v3.value(at: "PolicyVersion", "IsDefaultVersion") == true)
 
@@ -54,12 +56,14 @@ struct PolicyVersionTests {
       try account.call("CreatePolicyVersion", ["PolicyArn": .string(arn), "PolicyDocument": .string(Self.document(n))])
     }
 
-    let error = account.error("CreatePolicyVersion", ["PolicyArn": .string(arn), "PolicyDocument": .string(Self.document(6))])
+    let error = account.error(
+      "CreatePolicyVersion", ["PolicyArn": .string(arn), "PolicyDocument": .string(Self.document(6))])
 
     #expect(
       error
         == .limitExceeded(
-          "A managed policy can have up to 5 versions. Before you create a new version, you must delete an existing version."))
+          "A managed policy can have up to 5 versions. Before you create a new version, you must delete an existing version."
+        ))
     #expect(account.entities.policies["read"]?.versions.count == 5)
   }
 
@@ -72,7 +76,8 @@ struct PolicyVersionTests {
     }
     try account.call("DeletePolicyVersion", ["PolicyArn": .string(arn), "VersionId": "v5"])
 
-    let next = try account.call("CreatePolicyVersion", ["PolicyArn": .string(arn), "PolicyDocument": .string(Self.document(6))])
+    let next = try account.call(
+      "CreatePolicyVersion", ["PolicyArn": .string(arn), "PolicyDocument": .string(Self.document(6))])
 
     #expect(next.string(at: "PolicyVersion", "VersionId") == "v6")
   }

@@ -41,7 +41,8 @@ struct RoleTests {
   @Test("an unknown role is NoSuchEntity, with AWS's message", arguments: ["GetRole", "DeleteRole", "UpdateRole"])
   func unknownRole(_ operation: String) throws {
     let account = try A()
-    #expect(account.error(operation, ["RoleName": "nobody"]) == .noSuchEntity("The role with name nobody cannot be found."))
+    #expect(
+      account.error(operation, ["RoleName": "nobody"]) == .noSuchEntity("The role with name nobody cannot be found."))
   }
 
   /// A trust policy IAM refuses, with the message it gives.
@@ -88,13 +89,16 @@ struct RoleTests {
     #expect(account.entities.roles["app"]?.assumeRolePolicyDocument == lambda)
   }
 
-  @Test("MaxSessionDuration must be between 3600 and 43200 seconds", arguments: [
-    (3599, "greater than or equal to 3600"), (43201, "less than or equal to 43200"),
-  ])
+  @Test(
+    "MaxSessionDuration must be between 3600 and 43200 seconds",
+    arguments: [
+      (3599, "greater than or equal to 3600"), (43201, "less than or equal to 43200"),
+    ])
   func maxSessionDuration(_ value: Int64, _ constraint: String) throws {
     let account = try A()
     let error = account.error(
-      "CreateRole", ["RoleName": "App", "AssumeRolePolicyDocument": .string(A.ec2Trust), "MaxSessionDuration": .integer(value)])
+      "CreateRole",
+      ["RoleName": "App", "AssumeRolePolicyDocument": .string(A.ec2Trust), "MaxSessionDuration": .integer(value)])
     #expect(
       error
         == .validationError(
@@ -139,7 +143,8 @@ struct RoleTests {
     Dependent(
       testDescription: "an inline policy",
       add: {
-        try $0.call("PutRolePolicy", ["RoleName": "App", "PolicyName": "p", "PolicyDocument": .string(A.allow("s3:*"))])
+        try $0.call(
+          "PutRolePolicy", ["RoleName": "App", "PolicyName": "p", "PolicyDocument": .string(A.allow("s3:*"))])
       },
       message: "Cannot delete entity, must delete policies first."),
     Dependent(

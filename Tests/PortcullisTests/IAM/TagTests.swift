@@ -122,7 +122,8 @@ struct TagTests {
   }
 
   static let creates = [
-    Create(operation: "CreateUser", input: ["UserName": "alice"], listTags: "ListUserTags", naming: ["UserName": "alice"]),
+    Create(
+      operation: "CreateUser", input: ["UserName": "alice"], listTags: "ListUserTags", naming: ["UserName": "alice"]),
     Create(
       operation: "CreateRole", input: ["RoleName": "App", "AssumeRolePolicyDocument": .string(A.ec2Trust)],
       listTags: "ListRoleTags", naming: ["RoleName": "App"]),
@@ -142,7 +143,9 @@ struct TagTests {
 
     #expect(account.error(create.operation, .structure(input)) == bad.error)
     let entities = account.entities
-    #expect(entities.users.isEmpty && entities.roles.isEmpty && entities.policies.isEmpty && entities.instanceProfiles.isEmpty)
+    #expect(
+      entities.users.isEmpty && entities.roles.isEmpty && entities.policies.isEmpty && entities.instanceProfiles.isEmpty
+    )
   }
 
   @Test("tags given at creation are on the new entity", arguments: creates)

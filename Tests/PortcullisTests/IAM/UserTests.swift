@@ -31,7 +31,8 @@ struct UserTests {
   func getUserDefaultsToTheCaller() throws {
     let account = try A()
     try account.createUser("alice")
-    try account.call("PutUserPolicy", ["UserName": "alice", "PolicyName": "self", "PolicyDocument": .string(A.allow("iam:GetUser"))])
+    try account.call(
+      "PutUserPolicy", ["UserName": "alice", "PolicyName": "self", "PolicyDocument": .string(A.allow("iam:GetUser"))])
 
     let output = try account.call("GetUser", [:], as: account.user("alice"))
 
@@ -67,10 +68,13 @@ struct UserTests {
     #expect(output.string(at: "User", "UserName") == "Alice")
   }
 
-  @Test("an unknown user is NoSuchEntity, with AWS's message", arguments: ["GetUser", "DeleteUser", "UpdateUser", "ListUserTags"])
+  @Test(
+    "an unknown user is NoSuchEntity, with AWS's message",
+    arguments: ["GetUser", "DeleteUser", "UpdateUser", "ListUserTags"])
   func unknownUser(_ operation: String) throws {
     let account = try A()
-    #expect(account.error(operation, ["UserName": "nobody"]) == .noSuchEntity("The user with name nobody cannot be found."))
+    #expect(
+      account.error(operation, ["UserName": "nobody"]) == .noSuchEntity("The user with name nobody cannot be found."))
   }
 
   @Test("a path must begin and end with a slash", arguments: ["staff", "/staff", "staff/"])
@@ -162,7 +166,8 @@ struct UserTests {
     Dependent(
       testDescription: "an inline policy",
       add: {
-        try $0.call("PutUserPolicy", ["UserName": "alice", "PolicyName": "p", "PolicyDocument": .string(A.allow("s3:*"))])
+        try $0.call(
+          "PutUserPolicy", ["UserName": "alice", "PolicyName": "p", "PolicyDocument": .string(A.allow("s3:*"))])
       },
       message: "Cannot delete entity, must delete policies first."),
     Dependent(

@@ -105,7 +105,8 @@ struct ProtocolTests {
   func createThenList() async throws {
     let (app, directory) = try Self.application()
     try await app.test(.router) { client in
-      let (created, createXML) = try await Self.post(client, "CreateUser", [("UserName", "alice"), ("Path", "/staff/")])
+      let (created, createXML) = try await Self.post(
+        client, "CreateUser", [("UserName", "alice"), ("Path", "/staff/")])
       #expect(created == .ok, "\(createXML)")
       #expect(Self.element("Arn", in: createXML) == "arn:aws:iam::123456789012:user/staff/alice")
 
@@ -184,13 +185,38 @@ struct ProtocolTests {
       let (_, keyXML) = try await Self.post(client, "CreateAccessKey", [("UserName", "alice")])
       let id = try #require(Self.element("AccessKeyId", in: keyXML))
       let secret = try #require(Self.element("SecretAccessKey", in: keyXML))
-      _ = try await Self.post(client, "UpdateAccessKey", [("UserName", "alice"), ("AccessKeyId", id), ("Status", "Inactive")])
+      _ = try await Self.post(
+        client, "UpdateAccessKey", [("UserName", "alice"), ("AccessKeyId", id), ("Status", "Inactive")])
 
       let (status, xml) = try await Self.post(
         client, "ListUsers", signer: QueryRequestSigner(accessKeyID: id, secretAccessKey: secret))
 
       #expect(status == .forbidden)
       #expect(Self.element("Code", in: xml) == "InvalidClientTokenId")
+    }
+  }
+
+  @Test("an action the service does not have is 400 InvalidAction")
+  func unknownAction() async throws {
+    let (app, _) = try Self.application()
+    try await app.test(.router) { client in
+      let (status, xml) = try await Self.post(client, "CreateUnicorn")
+      #expect(status == .badRequest)
+      #expect(Self.element("Code", in: xml) == "InvalidAction")
+    }
+  }
+
+  @Test("a key's use is reported by GetAccessKeyLastUsed with the service and region it was signed for")
+  func lastUsed() async throws {
+    let (app, _) = try Self.application()
+    try await app.test(.router) { client in
+      _ = try await Self.post(client, "ListUsers")
+      let (status, xml) = try await Self.post(
+        client, "GetAccessKeyLastUsed", [("AccessKeyId", Self.rootKey.accessKeyID)])
+      #expect(status == .ok, "\(xml)")
+      #expect(Self.element("ServiceName", in: xml) == "iam")
+      #expect(Self.element("Region", in: xml) == "us-east-1")
+      #expect(Self.element("LastUsedDate", in: xml) != nil)
     }
   }
 
