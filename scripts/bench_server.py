@@ -36,7 +36,7 @@ def main(binary, duration, users):
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     env = dict(os.environ, PORTCULLIS_ROOT_ACCESS_KEY_ID=ROOT_KEY, PORTCULLIS_ROOT_SECRET_ACCESS_KEY=ROOT_SECRET,
-               PORTCULLIS_USERS_QUOTA=str(users + 1000))
+               PORTCULLIS_QUOTAS=f"users={users + 1000}")
     log = tempfile.TemporaryFile()
     server = subprocess.Popen([binary, "serve", "--in-memory", "--listen", f"127.0.0.1:{port}", "--log-level", "warning"],
                               env=env, stdout=subprocess.DEVNULL, stderr=log)

@@ -16,8 +16,7 @@ public enum PortcullisServer {
     configuration: ServerConfiguration, directory: Directory, lastUsed: LastUsedRecorder, logger: Logger
   ) -> some ApplicationProtocol {
     let metrics = ServerMetrics()
-    var quotas = IAMQuotas()
-    if let users = configuration.usersQuota { quotas.usersPerAccount = users }
+    let quotas = IAMQuotas.with(configuration.quotas).0
     let authorizer = Authorizer(onDecision: { outcome in metrics.authorization(outcome: outcome.rawValue) })
     let iam = IAMService(directory: directory, authorizer: authorizer, quotas: quotas, lastUsed: lastUsed)
     let endpoint = AWSEndpoint(iam: iam, verifier: SigV4Verifier(), metrics: metrics, logger: logger)

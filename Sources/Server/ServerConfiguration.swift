@@ -16,8 +16,9 @@ public struct ServerConfiguration: Sendable {
   public var rootSecretAccessKey: String?
   /// The master key for secrets at rest (base64), instead of the key file.
   public var masterKey: String?
-  /// Raised quotas (e.g. for load tests with 100,000 users).
-  public var usersQuota: Int?
+  /// Quotas that differ from AWS's defaults, by name (see `IAMQuotas.named`), e.g. `users` raised
+  /// for a load test with 100,000 users.
+  public var quotas: [String: Int] = [:]
 
   public init() {}
 
@@ -31,8 +32,23 @@ public struct ServerConfiguration: Sendable {
     c.rootAccessKeyID = env["PORTCULLIS_ROOT_ACCESS_KEY_ID"]
     c.rootSecretAccessKey = env["PORTCULLIS_ROOT_SECRET_ACCESS_KEY"]
     c.masterKey = env["PORTCULLIS_MASTER_KEY"]
-    c.usersQuota = env["PORTCULLIS_USERS_QUOTA"].flatMap(Int.init)
+    if let users = env["PORTCULLIS_USERS_QUOTA"].flatMap(Int.init) { c.quotas["users"] = users }
+    if let list = env["PORTCULLIS_QUOTAS"] { _ = c.setQuotas(list) }
     return c
+  }
+
+  /// Reads `name=value,name=value`; returns the names it did not understand.
+  public mutating func setQuotas(_ list: String) -> [String] {
+    var unknown: [String] = []
+    for item in list.split(separator: ",") {
+      let parts = item.split(separator: "=", maxSplits: 1)
+      guard parts.count == 2, let value = Int(parts[1].trimmingCharacters(in: .whitespaces)), value >= 0 else {
+        unknown.append(String(item))
+        continue
+      }
+      quotas[parts[0].trimmingCharacters(in: .whitespaces)] = value
+    }
+    return unknown
   }
 
   /// Sets host and port from `HOST:PORT` (or `[IPv6]:PORT`).

@@ -14,7 +14,7 @@ struct ServeCommand: AsyncParsableCommand {
       Every option can also be set with an environment variable: PORTCULLIS_LISTEN,
       PORTCULLIS_DATA_DIR, PORTCULLIS_IN_MEMORY, PORTCULLIS_ACCOUNT_ID,
       PORTCULLIS_ROOT_ACCESS_KEY_ID, PORTCULLIS_ROOT_SECRET_ACCESS_KEY, PORTCULLIS_MASTER_KEY,
-      PORTCULLIS_USERS_QUOTA. Command-line options win.
+      PORTCULLIS_QUOTAS (NAME=VALUE,...). Command-line options win.
       """)
 
   @Option(help: "Address to listen on, HOST:PORT.")
@@ -32,6 +32,11 @@ struct ServeCommand: AsyncParsableCommand {
   @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
   var logLevel: String = "info"
 
+  @Option(
+    name: .customLong("quota"),
+    help: "A quota other than AWS's default, NAME=VALUE (repeatable): users, groups, roles, policies, instanceProfiles, groupsPerUser, managedPoliciesPerEntity, accessKeysPerUser, versionsPerPolicy, rolesPerInstanceProfile, tagsPerEntity.")
+  var quota: [String] = []
+
   func run() async throws {
     var config = ServerConfiguration.fromEnvironment()
     if let listen, !config.setListen(listen) { throw ValidationError("--listen takes HOST:PORT, got `\(listen)`") }
@@ -42,6 +47,13 @@ struct ServeCommand: AsyncParsableCommand {
         throw ValidationError("--account-id must be 12 digits")
       }
       config.accountID = accountID
+    }
+    for item in quota where !config.setQuotas(item).isEmpty {
+      throw ValidationError("--quota takes NAME=VALUE, got `\(item)`")
+    }
+    let unknownQuotas = IAMQuotas.with(config.quotas).unknown
+    guard unknownQuotas.isEmpty else {
+      throw ValidationError("unknown quota \(unknownQuotas.joined(separator: ", ")); see --help")
     }
     let level = Logger.Level(rawValue: logLevel) ?? .info
     LoggingSystem.bootstrap { label in

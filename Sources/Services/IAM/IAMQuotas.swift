@@ -19,4 +19,23 @@ public struct IAMQuotas: Sendable {
   public var tagsPerEntity = 50
 
   public init() {}
+
+  /// The quotas by the names `portcullis serve --quota` and `PORTCULLIS_QUOTAS` use.
+  public static let named: [String: WritableKeyPath<IAMQuotas, Int> & Sendable] = [
+    "users": \.usersPerAccount, "groups": \.groupsPerAccount, "roles": \.rolesPerAccount,
+    "policies": \.customerManagedPoliciesPerAccount, "instanceProfiles": \.instanceProfilesPerAccount,
+    "groupsPerUser": \.groupsPerUser, "managedPoliciesPerEntity": \.managedPoliciesPerEntity,
+    "accessKeysPerUser": \.accessKeysPerUser, "versionsPerPolicy": \.versionsPerPolicy,
+    "rolesPerInstanceProfile": \.rolesPerInstanceProfile, "tagsPerEntity": \.tagsPerEntity,
+  ]
+
+  /// Defaults with the named quotas replaced; unknown names are returned, not ignored silently.
+  public static func with(_ overrides: [String: Int]) -> (IAMQuotas, unknown: [String]) {
+    var quotas = IAMQuotas()
+    var unknown: [String] = []
+    for (name, value) in overrides {
+      if let path = named[name] { quotas[keyPath: path] = value } else { unknown.append(name) }
+    }
+    return (quotas, unknown.sorted())
+  }
 }
