@@ -36,7 +36,7 @@ let package = Package(
     .target(
       name: "AWSWire",
       dependencies: [.product(name: "Crypto", package: "swift-crypto")],
-      resources: [.copy("Resources/iam-model.json")],
+      resources: [.copy("Resources/iam-model.json"), .copy("Resources/sts-model.json")],
       swiftSettings: strictSettings
     ),
     .target(

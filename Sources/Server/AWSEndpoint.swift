@@ -8,6 +8,7 @@ import Logging
 import NIOCore
 import PolicyEngine
 import Services
+import Synchronization
 
 /// The AWS API endpoint: every signed Query-protocol request (POST form or GET) goes through
 /// here — SigV4 verification, decoding against the service model, the operation handler (which
@@ -20,6 +21,7 @@ struct AWSEndpoint: Sendable {
   let iamDecoder = QueryRequestDecoder(model: .iam)
   let iamEncoder = QueryResponseEncoder(model: .iam)
   let iamErrors = QueryErrorEncoder(model: .iam)
+  let principals = PrincipalCache()
 
   /// Requests larger than this are refused before any work is done.
   static let maximumBodySize = 1 << 20
@@ -97,10 +99,13 @@ struct AWSEndpoint: Sendable {
     var operation: String
   }
 
+  /// Validated once rather than on every response.
+  static let requestIDField = HTTPField.Name("x-amzn-RequestId")!
+
   static func xmlResponse(_ xml: String, status: HTTPResponse.Status, requestID: String) -> Response {
     var headers = HTTPFields()
     headers[.contentType] = "text/xml"
-    headers[HTTPField.Name("x-amzn-RequestId")!] = requestID
+    headers[Self.requestIDField] = requestID
     return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: xml)))
   }
 
@@ -109,6 +114,7 @@ struct AWSEndpoint: Sendable {
     _ request: Request, body: [UInt8], context: PortcullisRequestContext, requestID: String
   ) throws(AWSError) -> (String, String, String) {
     var headers: [(name: String, value: String)] = []
+    headers.reserveCapacity(request.headers.count + 1)
     // HTTP types moves `Host` into the `:authority` pseudo-header; SigV4 signs it as `host`.
     if let authority = request.head.authority { headers.append(("host", authority)) }
     for field in request.headers { headers.append((field.name.rawName, field.value)) }
@@ -125,7 +131,11 @@ struct AWSEndpoint: Sendable {
 
     var parameters = FormURLEncoding.decode(String(decoding: signed.query.utf8, as: UTF8.self))
     if request.method == .post { parameters += FormURLEncoding.decode(bytes: body) }
-    parameters.removeAll { $0.0.hasPrefix("X-Amz-") }
+    parameters.removeAll { name, _ in
+      // An ASCII first byte other than `X` settles it without a Unicode-aware comparison.
+      if let first = name.utf8.first, first < 0x80, first != UInt8(ascii: "X") { return false }
+      return name.hasPrefix("X-Amz-")
+    }
 
     let caller = try makeCaller(key: key, authorization: authorization, snapshot: snapshot, request: request, context: context)
     if iam.lastUsed.record(
@@ -159,7 +169,7 @@ struct AWSEndpoint: Sendable {
     if let userName = key.userName {
       guard let user = snapshot.accounts[key.accountID]?.users[userName.lowercased()] else { throw .invalidClientTokenId() }
       return Caller(
-        accountID: key.accountID, principal: RequestPrincipal(user.arn), userName: user.name, userID: user.id,
+        accountID: key.accountID, principal: principals.principal(user.arn), userName: user.name, userID: user.id,
         accessKeyID: key.id, sourceIP: sourceIP, secureTransport: false, region: authorization.region, time: Date(),
         userAgent: userAgent)
     }
@@ -167,5 +177,21 @@ struct AWSEndpoint: Sendable {
       accountID: key.accountID, principal: RequestPrincipal("arn:aws:iam::\(key.accountID):root"), userName: nil,
       userID: key.accountID, accessKeyID: key.id, sourceIP: sourceIP, secureTransport: false,
       region: authorization.region, time: Date(), userAgent: userAgent)
+  }
+}
+
+/// Parsed principals by ARN: `RequestPrincipal(arn)` parses the ARN, the same for every request
+/// a user signs. Bounded; cleared when full.
+final class PrincipalCache: Sendable {
+  private let principals = Mutex<[String: RequestPrincipal]>([:])
+
+  func principal(_ arn: String) -> RequestPrincipal {
+    if let cached = principals.withLock({ $0[arn] }) { return cached }
+    let principal = RequestPrincipal(arn)
+    principals.withLock { cache in
+      if cache.count >= 10_000 { cache.removeAll(keepingCapacity: true) }
+      cache[arn] = principal
+    }
+    return principal
   }
 }

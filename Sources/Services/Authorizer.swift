@@ -13,7 +13,31 @@ import Synchronization
 /// common case.
 public final class Authorizer: Sendable {
   private let compiled = Mutex<[String: Policy]>([:])
-  private let slots = Mutex<[String: (sequence: Int64, identity: PolicySlot, boundary: PolicySlot?)]>([:])
+  private let slots = Mutex<[SlotKey: (sequence: Int64, identity: PolicySlot, boundary: PolicySlot?)]>([:])
+  private let baseContexts = Mutex<[BaseContextKey: RequestContext]>([:])
+
+  /// A principal's identity slot in the cache: its account and user id.
+  private struct SlotKey: Hashable {
+    let accountID: String
+    let userID: String
+  }
+
+  /// Everything `makeBaseContext` reads. Times are kept to the second, as the context shows
+  /// them, so one entry serves a busy caller for a whole second.
+  private struct BaseContextKey: Hashable {
+    let sourceIP: String
+    let secureTransport: Bool
+    let region: String
+    let floorSecond: Double
+    let epochSecond: Int
+    let userID: String
+    let accountID: String
+    let arn: String
+    let userAgent: String?
+    let userName: String?
+    /// The user's tags, key and value alternating, in order.
+    let tags: [String]
+  }
 
   /// Called with every decision's outcome (for metrics).
   private let onDecision: (@Sendable (Decision.Outcome) -> Void)?
@@ -52,7 +76,36 @@ public final class Authorizer: Sendable {
   }
 
   /// The global condition keys every request carries.
+  ///
+  /// Built once per caller and second (a context of a dozen keys, each lowercased and hashed
+  /// in, costs more than the policy evaluation) and then reused; the cache key holds every
+  /// input, the user's current tags included.
   func baseContext(_ caller: Caller, snapshot: DirectorySnapshot) -> RequestContext {
+    let seconds = caller.time.timeIntervalSince1970
+    guard seconds.isFinite, abs(seconds) < 1e15 else { return makeBaseContext(caller, snapshot: snapshot) }
+    var tags: [String] = []
+    if let name = caller.userName, let user = snapshot.accounts[caller.accountID]?.users[name.lowercased()] {
+      for tag in user.tags {
+        tags.append(tag.key)
+        tags.append(tag.value)
+      }
+    }
+    let key = BaseContextKey(
+      sourceIP: caller.sourceIP, secureTransport: caller.secureTransport, region: caller.region,
+      floorSecond: seconds.rounded(.down), epochSecond: Int(seconds), userID: caller.userID,
+      accountID: caller.accountID, arn: caller.arn, userAgent: caller.userAgent, userName: caller.userName,
+      tags: tags)
+    if let cached = baseContexts.withLock({ $0[key] }) { return cached }
+    let context = makeBaseContext(caller, snapshot: snapshot)
+    baseContexts.withLock { cache in
+      if cache.count >= 4096 { cache.removeAll(keepingCapacity: true) }
+      cache[key] = context
+    }
+    return context
+  }
+
+  /// The global condition keys, built from scratch.
+  func makeBaseContext(_ caller: Caller, snapshot: DirectorySnapshot) -> RequestContext {
     var c = RequestContext()
     c["aws:SourceIp"] = .single(caller.sourceIP)
     c["aws:SecureTransport"] = .single(caller.secureTransport ? "true" : "false")
@@ -85,7 +138,7 @@ public final class Authorizer: Sendable {
     else {
       return (PolicySlot(kind: .identity, policies: []), nil)
     }
-    let cacheKey = "\(caller.accountID)/\(user.id)"
+    let cacheKey = SlotKey(accountID: caller.accountID, userID: user.id)
     if let cached = slots.withLock({ $0[cacheKey] }), cached.sequence == snapshot.sequence {
       return (cached.identity, cached.boundary)
     }

@@ -26,6 +26,9 @@ public struct Caller: Sendable {
   /// The request time.
   public var time: Date
   public var userAgent: String?
+  /// What temporary credentials carry (role, session policies, tags, MFA state, expiry); `nil`
+  /// for a long-term access key. Set by `Caller(session:...)` (`STS/Caller+Session.swift`).
+  public var session: CallerSession? = nil
 
   public init(
     accountID: String, principal: RequestPrincipal, userName: String?, userID: String, accessKeyID: String,

@@ -31,6 +31,10 @@ public enum FormURLEncoding {
   }
 
   private static func unescape(_ bytes: ArraySlice<UInt8>) -> String {
+    // Nothing escaped: the bytes are the text (invalid UTF-8 is repaired the same way below).
+    if !bytes.contains(where: { $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "%") }) {
+      return String(decoding: bytes, as: UTF8.self)
+    }
     var out: [UInt8] = []
     out.reserveCapacity(bytes.count)
     var i = bytes.startIndex

@@ -13,7 +13,12 @@ struct QueryParameterTree {
   /// `getParameter` would have it.
   init(_ parameters: [(String, String)]) {
     for (name, value) in parameters {
-      insert(name.split(separator: ".", omittingEmptySubsequences: false)[...], value: value)
+      // Most names (`Action`, `UserName`) have no `.` at all, so nothing to split.
+      if !name.utf8.contains(UInt8(ascii: ".")) {
+        insert([Substring(name)][...], value: value)
+      } else {
+        insert(name.split(separator: ".", omittingEmptySubsequences: false)[...], value: value)
+      }
     }
   }
 

@@ -19,9 +19,30 @@ public struct QueryResponseEncoder: Sendable {
   /// The service model.
   public let model: ServiceModel
 
+  /// Each structure's members with their targets and wire names resolved, by structure name,
+  /// so writing a member costs no shape lookups.
+  private let plans: [String: [MemberPlan]]
+
+  private struct MemberPlan: Sendable {
+    let name: String
+    let queryName: String
+    let target: Shape
+    let flattened: Bool
+  }
+
   /// Creates an encoder for `model`'s operations.
   public init(model: ServiceModel) {
     self.model = model
+    var plans: [String: [MemberPlan]] = [:]
+    for (name, shape) in model.shapes where shape.type == .structure {
+      plans[name] = shape.members.map { member in
+        let target = model.shape(of: member)
+        return MemberPlan(
+          name: member.name, queryName: model.queryName(of: member), target: target,
+          flattened: model.isFlattened(member, target))
+      }
+    }
+    self.plans = plans
   }
 
   /// The response document for `operation`, with `output` as its result.
@@ -49,6 +70,15 @@ public struct QueryResponseEncoder: Sendable {
   }
 
   private func write(members: [String: ModelValue], of shape: Shape, into xml: inout XMLWriter) {
+    if let plan = plans[shape.name], plan.count == shape.members.count {
+      for member in plan {
+        guard let value = members[member.name] else { continue }
+        write(
+          value, shape: member.target, name: member.queryName, flattened: member.flattened,
+          into: &xml)
+      }
+      return
+    }
     for member in shape.members {
       guard let value = members[member.name] else { continue }
       let target = model.shape(of: member)

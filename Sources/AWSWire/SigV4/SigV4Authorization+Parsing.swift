@@ -8,7 +8,10 @@ extension SigV4Authorization {
   init(parsing request: SignedRequest) throws(AWSError) {
     let query = SigV4QueryParameters(request.query)
     let header = request.headerValue("Authorization").flatMap {
-      $0.allSatisfy(\.isWhitespace) ? nil : $0
+      // A first byte that is printable ASCII other than space settles it without grapheme
+      // breaking the whole header.
+      if let first = $0.utf8.first, first > 0x20, first < 0x7F { return $0 }
+      return $0.allSatisfy(\.isWhitespace) ? nil : $0
     }
     switch (header, query.contains("X-Amz-Algorithm")) {
     case (.some, true): throw .bothAuthorizationKinds
@@ -22,16 +25,26 @@ extension SigV4Authorization {
   private init(header: String, request: SignedRequest) throws(AWSError) {
     // AWS splits on commas and spaces alike, so `Credential=a,SignedHeaders=b` and
     // `Credential=a SignedHeaders=b` both parse; the first token is the algorithm.
-    let tokens = header.split(whereSeparator: { $0 == "," || $0 == " " || $0 == "\t" })
+    // Only the three parameters SigV4 defines are kept (the last of each wins, as a dictionary
+    // of every pair would have it); every token must still be a pair.
+    let asciiTokens = SigV4ASCII.split(header) {
+      $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t")
+    }
+    let tokens =
+      asciiTokens ?? header.split(whereSeparator: { $0 == "," || $0 == " " || $0 == "\t" })
     let algorithm = tokens.first.map(String.init) ?? ""
-    var parameters: [String: String] = [:]
+    var parameters = AuthorizationParameters()
     for token in tokens.dropFirst() {
-      guard let equals = token.firstIndex(of: "=") else {
+      let equals =
+        asciiTokens != nil
+        ? token.utf8.firstIndex(of: UInt8(ascii: "=")) : token.firstIndex(of: "=")
+      guard let equals else {
         throw .incompleteSignature(
           "'\(token)' not a valid key=value pair (missing equal-sign) in Authorization header: '\(header)'."
         )
       }
-      parameters[String(token[..<equals])] = String(token[token.index(after: equals)...])
+      parameters.set(
+        token[..<equals], to: token[token.index(after: equals)...], ascii: asciiTokens != nil)
     }
 
     let amzDate = request.headerValue("X-Amz-Date")
@@ -121,7 +134,10 @@ extension SigV4Authorization {
     requestTime: Date,
     securityToken: String?, isPresigned: Bool, expires: Int?, request: SignedRequest
   ) throws(AWSError) {
-    let headerNames = signedHeaders.split(separator: ";").map { $0.lowercased() }
+    let headerNames =
+      SigV4ASCII.split(signedHeaders, isSeparator: { $0 == UInt8(ascii: ";") })?.map {
+        SigV4ASCII.lowercased($0)!
+      } ?? signedHeaders.split(separator: ";").map { $0.lowercased() }
     guard headerNames.contains("host") || headerNames.contains(":authority") else {
       throw .hostNotSigned
     }
@@ -129,9 +145,23 @@ extension SigV4Authorization {
 
     // Trailing slashes are forgiven, as AWS forgives them; an empty element is not dropped, so
     // `AKID//us-east-1/iam/aws4_request` is still five elements, one of them wrong.
-    var trimmed = Substring(credential)
-    while trimmed.hasSuffix("/") { trimmed = trimmed.dropLast() }
-    let scope = trimmed.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+    let scope: [String]
+    if SigV4ASCII.isASCII(credential) {
+      var end = credential.utf8.endIndex
+      while end != credential.utf8.startIndex,
+        credential.utf8[credential.utf8.index(before: end)] == UInt8(ascii: "/")
+      {
+        end = credential.utf8.index(before: end)
+      }
+      let trimmed = String(credential[..<end])
+      scope = SigV4ASCII.split(trimmed, omittingEmptySubsequences: false) {
+        $0 == UInt8(ascii: "/")
+      }!.map(String.init)
+    } else {
+      var trimmed = Substring(credential)
+      while trimmed.hasSuffix("/") { trimmed = trimmed.dropLast() }
+      scope = trimmed.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+    }
     guard scope.count == 5 else { throw .malformedCredential(credential) }
 
     let timestamp = SigV4Timestamp.formatBasic(requestTime)
@@ -162,5 +192,26 @@ extension SigV4Authorization {
       signedHeaders: headerNames, signature: signature, securityToken: securityToken,
       isPresigned: isPresigned,
       expires: expires, contentSHA256: contentSHA256)
+  }
+}
+
+/// The parameters of an `Authorization` header that SigV4 reads, by name.
+private struct AuthorizationParameters {
+  static let names = ["Credential", "SignedHeaders", "Signature"]
+  private var values: [String?] = [nil, nil, nil]
+
+  /// Records `key=value`; names other than SigV4's are ignored. Names compare as `String`s do
+  /// (canonical equivalence), which for ASCII is byte equality.
+  mutating func set(_ key: Substring, to value: Substring, ascii: Bool) {
+    for (i, name) in Self.names.enumerated() {
+      if ascii ? key.utf8.elementsEqual(name.utf8) : key == name {
+        values[i] = String(value)
+        return
+      }
+    }
+  }
+
+  subscript(name: String) -> String? {
+    Self.names.firstIndex(of: name).flatMap { values[$0] }
   }
 }

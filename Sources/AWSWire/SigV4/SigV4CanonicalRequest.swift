@@ -49,22 +49,36 @@ public struct SigV4CanonicalRequest: Sendable, Equatable, CustomStringConvertibl
   public init(
     request: SignedRequest, authorization: SigV4Authorization, queryForm: QueryForm = .normalized
   ) {
-    method = request.method.uppercased()
+    method =
+      request.method.utf8.allSatisfy { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }
+      ? request.method : request.method.uppercased()
     uri =
       SigV4CanonicalRequest.isS3(authorization.service)
       ? (request.path.isEmpty ? "/" : request.path)
-      : SigV4Encoding.percentEncode(
-        Array(SigV4CanonicalRequest.removingDotSegments(request.path).utf8), keepingSlashes: true)
+      : request.path == "/"
+        ? "/"
+        : SigV4Encoding.percentEncode(
+          Array(SigV4CanonicalRequest.removingDotSegments(request.path).utf8),
+          keepingSlashes: true)
     query =
       switch queryForm {
+      case _ where request.query.isEmpty:
+        ""
       case .normalized:
         SigV4CanonicalRequest.normalizedQuery(request.query, presigned: authorization.isPresigned)
       case .asSent:
         SigV4CanonicalRequest.queryAsSent(request.query, presigned: authorization.isPresigned)
       }
     headers = authorization.signedHeaders.map { name in
-      let values = request.headerValues(name).map(SigV4CanonicalRequest.trimmingAll)
-      return "\(name):\(values.joined(separator: ","))"
+      var line = name
+      line.append(":")
+      var first = true
+      for header in request.headers where SigV4ASCII.equalIgnoringCase(header.name, name) {
+        if !first { line.append(",") }
+        first = false
+        line.append(SigV4CanonicalRequest.trimmingAll(header.value))
+      }
+      return line
     }
     signedHeaders = authorization.signedHeaders.joined(separator: ";")
     payloadHash = authorization.contentSHA256 ?? SigV4Encoding.hex(SHA256.hash(data: request.body))
@@ -72,18 +86,59 @@ public struct SigV4CanonicalRequest: Sendable, Equatable, CustomStringConvertibl
 
   /// The canonical request's text, as hashed into the string to sign.
   public var description: String {
-    [method, uri, query, headers.joined(separator: "\n") + "\n", signedHeaders, payloadHash]
-      .joined(separator: "\n")
+    String(decoding: canonicalBytes, as: UTF8.self)
+  }
+
+  /// `description` as UTF-8, built directly.
+  var canonicalBytes: [UInt8] {
+    var bytes: [UInt8] = []
+    bytes.reserveCapacity(
+      method.utf8.count + uri.utf8.count + query.utf8.count + signedHeaders.utf8.count
+        + payloadHash.utf8.count + headers.reduce(0) { $0 + $1.utf8.count + 1 } + 6)
+    bytes.append(contentsOf: method.utf8)
+    bytes.append(0x0A)
+    bytes.append(contentsOf: uri.utf8)
+    bytes.append(0x0A)
+    bytes.append(contentsOf: query.utf8)
+    bytes.append(0x0A)
+    for (i, line) in headers.enumerated() {
+      if i > 0 { bytes.append(0x0A) }
+      bytes.append(contentsOf: line.utf8)
+    }
+    bytes.append(0x0A)
+    bytes.append(0x0A)
+    bytes.append(contentsOf: signedHeaders.utf8)
+    bytes.append(0x0A)
+    bytes.append(contentsOf: payloadHash.utf8)
+    return bytes
   }
 
   /// The string to sign: algorithm, timestamp, credential scope and the hex SHA-256 of this
   /// canonical request.
   public func stringToSign(for authorization: SigV4Authorization) -> String {
-    let hash = SigV4Encoding.hex(SHA256.hash(data: Array(description.utf8)))
-    return [
-      SigV4Authorization.algorithm, authorization.timestamp, authorization.credentialScope, hash,
-    ]
-    .joined(separator: "\n")
+    String(decoding: stringToSignBytes(for: authorization), as: UTF8.self)
+  }
+
+  /// `stringToSign(for:)` as UTF-8, built directly.
+  func stringToSignBytes(for authorization: SigV4Authorization) -> [UInt8] {
+    let digest = SHA256.hash(data: canonicalBytes)
+    var bytes: [UInt8] = []
+    bytes.reserveCapacity(
+      SigV4Authorization.algorithm.utf8.count + 16 + authorization.date.utf8.count
+        + authorization.region.utf8.count + authorization.service.utf8.count + 16 + 64 + 8)
+    bytes.append(contentsOf: SigV4Authorization.algorithm.utf8)
+    bytes.append(0x0A)
+    bytes.append(contentsOf: authorization.timestamp.utf8)
+    bytes.append(0x0A)
+    bytes.append(contentsOf: authorization.date.utf8)
+    bytes.append(UInt8(ascii: "/"))
+    bytes.append(contentsOf: authorization.region.utf8)
+    bytes.append(UInt8(ascii: "/"))
+    bytes.append(contentsOf: authorization.service.utf8)
+    bytes.append(contentsOf: "/aws4_request".utf8)
+    bytes.append(0x0A)
+    SigV4Encoding.appendHex(digest, to: &bytes)
+    return bytes
   }
 
   /// Whether `service` is signed with botocore's S3 rules: the path as sent, never normalised.
@@ -155,6 +210,24 @@ public struct SigV4CanonicalRequest: Sendable, Equatable, CustomStringConvertibl
   /// SigV4's Trimall: no leading or trailing whitespace, each inner run of it one space.
   /// Works on bytes: as `Character`s, `"\r\n"` is one grapheme that equals neither `"\r"` nor `"\n"`.
   private static func trimmingAll(_ value: String) -> String {
+    // Most values have nothing to trim or fold: no SigV4 whitespace but single inner spaces.
+    var previousWasSpace = true  // so that a leading space is caught
+    var clean = true
+    for byte in value.utf8 {
+      if byte == 0x20 {
+        if previousWasSpace {
+          clean = false
+          break
+        }
+        previousWasSpace = true
+      } else if SigV4ASCII.isSpace(byte) {
+        clean = false
+        break
+      } else {
+        previousWasSpace = false
+      }
+    }
+    if clean && !(previousWasSpace && !value.isEmpty) { return value }
     let words = Array(value.utf8).split(whereSeparator: { byte in
       byte == 0x20 || (0x09...0x0D).contains(byte)
     })

@@ -61,6 +61,14 @@ enum SigV4Encoding {
     return String(decoding: out, as: UTF8.self)
   }
 
+  /// Appends the lowercase hex of `bytes` to `out`.
+  static func appendHex(_ bytes: some Sequence<UInt8>, to out: inout [UInt8]) {
+    for byte in bytes {
+      out.append(lowerHexDigits[Int(byte >> 4)])
+      out.append(lowerHexDigits[Int(byte & 0x0F)])
+    }
+  }
+
   /// The bytes of a hex string of exactly `count` bytes, either case; nil for anything else.
   static func bytes(fromHex text: String, count: Int) -> [UInt8]? {
     let digits = Array(text.utf8)

@@ -17,8 +17,15 @@ final class SigV4SigningKeyCache: Sendable {
     let service: String
   }
 
+  /// A derived key, and an HMAC already keyed with it: keying HMAC-SHA256 hashes two padded
+  /// blocks, which would otherwise be redone for every request.
+  private struct Entry: Sendable {
+    let key: [UInt8]
+    let authenticator: HMAC<SHA256>
+  }
+
   private struct Storage: Sendable {
-    var keys: [Scope: [UInt8]] = [:]
+    var keys: [Scope: Entry] = [:]
     /// Insertion order, as a ring: `oldest` is the next slot to reuse once the table is full.
     var order: [Scope] = []
     var oldest = 0
@@ -40,11 +47,28 @@ final class SigV4SigningKeyCache: Sendable {
   /// The signing key for `secretAccessKey` in the scope `date/region/service/aws4_request`:
   /// `HMAC(HMAC(HMAC(HMAC("AWS4" + secret, date), region), service), "aws4_request")`.
   func key(secretAccessKey: String, date: String, region: String, service: String) -> SymmetricKey {
+    SymmetricKey(
+      data: entry(secretAccessKey: secretAccessKey, date: date, region: region, service: service)
+        .key)
+  }
+
+  /// An HMAC-SHA256 keyed with the signing key of `key(secretAccessKey:date:region:service:)`,
+  /// ready for the string to sign. A copy is used per message; the cached one stays unused.
+  func authenticator(secretAccessKey: String, date: String, region: String, service: String)
+    -> HMAC<SHA256>
+  {
+    entry(secretAccessKey: secretAccessKey, date: date, region: region, service: service)
+      .authenticator
+  }
+
+  private func entry(secretAccessKey: String, date: String, region: String, service: String)
+    -> Entry
+  {
     let scope = Scope(
       secretDigest: Array(SHA256.hash(data: Array(secretAccessKey.utf8))), date: date,
       region: region,
       service: service)
-    if let cached = storage.withLock({ $0.keys[scope] }) { return SymmetricKey(data: cached) }
+    if let cached = storage.withLock({ $0.keys[scope] }) { return cached }
 
     // Derived outside the lock: two threads may both derive a missing key, which is cheaper than
     // making every other lookup wait on the HMACs.
@@ -53,7 +77,7 @@ final class SigV4SigningKeyCache: Sendable {
       key = Array(
         HMAC<SHA256>.authenticationCode(for: Array(part.utf8), using: SymmetricKey(data: key)))
     }
-    let derived = key
+    let derived = Entry(key: key, authenticator: HMAC<SHA256>(key: SymmetricKey(data: key)))
     storage.withLock { storage in
       guard storage.keys[scope] == nil else { return }
       if storage.order.count < capacity {
@@ -65,6 +89,6 @@ final class SigV4SigningKeyCache: Sendable {
       }
       storage.keys[scope] = derived
     }
-    return SymmetricKey(data: derived)
+    return derived
   }
 }

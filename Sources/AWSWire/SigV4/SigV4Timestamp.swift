@@ -27,6 +27,27 @@ enum SigV4Timestamp {
     let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
     let secondOfDay = seconds - days * 86_400
     let (year, month, day) = civil(fromDays: days)
+    if (0...9999).contains(year) {
+      // The common case, written straight into the string's storage.
+      return String(unsafeUninitializedCapacity: 16) { out in
+        func put(_ value: Int, _ width: Int, at offset: Int) {
+          var value = value
+          for i in stride(from: offset + width - 1, through: offset, by: -1) {
+            out[i] = UInt8(ascii: "0") + UInt8(value % 10)
+            value /= 10
+          }
+        }
+        put(year, 4, at: 0)
+        put(month, 2, at: 4)
+        put(day, 2, at: 6)
+        out[8] = UInt8(ascii: "T")
+        put(secondOfDay / 3600, 2, at: 9)
+        put(secondOfDay % 3600 / 60, 2, at: 11)
+        put(secondOfDay % 60, 2, at: 13)
+        out[15] = UInt8(ascii: "Z")
+        return 16
+      }
+    }
     return pad(year, 4) + pad(month, 2) + pad(day, 2) + "T" + pad(secondOfDay / 3600, 2)
       + pad(secondOfDay % 3600 / 60, 2) + pad(secondOfDay % 60, 2) + "Z"
   }

@@ -90,15 +90,17 @@ public struct SigV4Verifier: Sendable {
     else {
       throw .signatureDoesNotMatch()
     }
-    let key = signingKeys.key(
+    // An HMAC already keyed with the signing key (cached with it); each check uses a copy.
+    let authenticator = signingKeys.authenticator(
       secretAccessKey: secretAccessKey, date: authorization.date, region: authorization.region,
       service: authorization.service)
-    // swift-crypto compares MACs in constant time, so how much of a guessed signature matched
-    // never shows in how long the answer took.
+    // swift-crypto compares MACs in constant time (`==` against bytes is its `safeCompare`, as
+    // in `isValidAuthenticationCode`), so how much of a guessed signature matched never shows
+    // in how long the answer took.
     func signs(_ canonical: SigV4CanonicalRequest) -> Bool {
-      HMAC<SHA256>.isValidAuthenticationCode(
-        provided, authenticating: Array(canonical.stringToSign(for: authorization).utf8), using: key
-      )
+      var mac = authenticator
+      mac.update(data: canonical.stringToSignBytes(for: authorization))
+      return mac.finalize() == provided
     }
     let normalized = SigV4CanonicalRequest(request: request, authorization: authorization)
     if !signs(normalized) {

@@ -37,13 +37,15 @@ public struct SignedRequest: Sendable {
 
   /// Every value of the header `name`, compared case-insensitively, in the order received.
   func headerValues(_ name: String) -> [String] {
-    let wanted = name.lowercased()
-    return headers.filter { $0.name.lowercased() == wanted }.map(\.value)
+    var values: [String] = []
+    for header in headers where SigV4ASCII.equalIgnoringCase(header.name, name) {
+      values.append(header.value)
+    }
+    return values
   }
 
   /// The first value of the header `name`, compared case-insensitively.
   func headerValue(_ name: String) -> String? {
-    let wanted = name.lowercased()
-    return headers.first { $0.name.lowercased() == wanted }?.value
+    headers.first { SigV4ASCII.equalIgnoringCase($0.name, name) }?.value
   }
 }

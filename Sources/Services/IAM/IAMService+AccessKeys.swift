@@ -15,8 +15,11 @@ extension IAMService {
 
   /// The user an access-key call is about: the named one, or the caller itself (the root user
   /// when the caller is root: `nil`).
-  func keyOwner(_ input: ModelValue, _ caller: Caller) -> String? {
-    input.string("UserName") ?? caller.userName
+  func keyOwner(_ input: ModelValue, _ caller: Caller) throws(AWSError) -> String? {
+    if let name = input.string("UserName") ?? caller.userName { return name }
+    // Only the root user owns keys without a user name; a role session must name the user.
+    guard caller.isRoot else { throw .validationError("Must specify userName when calling with non-User credentials") }
+    return nil
   }
 
   func keyOwnerARN(_ owner: String?, _ caller: Caller, _ snapshot: DirectorySnapshot) -> String {
@@ -24,7 +27,7 @@ extension IAMService {
   }
 
   func createAccessKey(_ input: ModelValue, _ caller: Caller) throws(AWSError) -> ModelValue {
-    let owner = keyOwner(input, caller)
+    let owner = try keyOwner(input, caller)
     let secret = Identifiers.secretAccessKey()
     let key = try directory.write { tx throws(AWSError) -> AccessKey in
       try authorize(caller, "CreateAccessKey", keyOwnerARN(owner, caller, tx.snapshot), snapshot: tx.snapshot)
@@ -51,7 +54,7 @@ extension IAMService {
 
   func listAccessKeys(_ input: ModelValue, _ caller: Caller) throws(AWSError) -> ModelValue {
     let snapshot = directory.snapshot
-    let owner = keyOwner(input, caller)
+    let owner = try keyOwner(input, caller)
     try authorize(caller, "ListAccessKeys", keyOwnerARN(owner, caller, snapshot), snapshot: snapshot)
     let account = try accountDirectory(caller, snapshot)
     var ownerName: String? = nil
@@ -71,7 +74,7 @@ extension IAMService {
   }
 
   func updateAccessKey(_ input: ModelValue, _ caller: Caller) throws(AWSError) -> ModelValue {
-    let owner = keyOwner(input, caller)
+    let owner = try keyOwner(input, caller)
     let id = input.string("AccessKeyId") ?? ""
     let status = input.string("Status") ?? ""
     try directory.write { tx throws(AWSError) in
@@ -86,7 +89,7 @@ extension IAMService {
   }
 
   func deleteAccessKey(_ input: ModelValue, _ caller: Caller) throws(AWSError) -> ModelValue {
-    let owner = keyOwner(input, caller)
+    let owner = try keyOwner(input, caller)
     let id = input.string("AccessKeyId") ?? ""
     try directory.write { tx throws(AWSError) in
       try authorize(caller, "DeleteAccessKey", keyOwnerARN(owner, caller, tx.snapshot), snapshot: tx.snapshot)
