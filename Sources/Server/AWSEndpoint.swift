@@ -15,12 +15,16 @@ import Synchronization
 /// authorizes with the policy engine), and AWS's XML encoding of the result or the error.
 struct AWSEndpoint: Sendable {
   let iam: IAMService
+  let sts: STSService
   let verifier: SigV4Verifier
   let metrics: ServerMetrics
   let logger: Logger
   let iamDecoder = QueryRequestDecoder(model: .iam)
   let iamEncoder = QueryResponseEncoder(model: .iam)
   let iamErrors = QueryErrorEncoder(model: .iam)
+  let stsDecoder = QueryRequestDecoder(model: .sts)
+  let stsEncoder = QueryResponseEncoder(model: .sts)
+  let stsErrors = QueryErrorEncoder(model: .sts)
   let principals = PrincipalCache()
 
   /// Requests larger than this are refused before any work is done.
@@ -30,6 +34,7 @@ struct AWSEndpoint: Sendable {
     let started = ContinuousClock.now
     let requestID = Self.makeRequestID()
     var operation = "unknown"
+    var service = "iam"
     var callerARN = "-"
     let response: Response
     do {
@@ -39,7 +44,7 @@ struct AWSEndpoint: Sendable {
       } catch {
         throw AWSError(code: "RequestEntityTooLarge", message: "Request body too large", status: 413)
       }
-      let (xml, op, arn) = try handle(request, body: body, context: context, requestID: requestID)
+      let (xml, op, arn) = try handle(request, body: body, context: context, requestID: requestID, service: &service)
       operation = op
       callerARN = arn
       response = Self.xmlResponse(xml, status: .ok, requestID: requestID)
@@ -47,7 +52,8 @@ struct AWSEndpoint: Sendable {
       let awsError = error as? AWSError ?? .serviceFailure()
       if let op = (error as? OperationFailure)?.operation { operation = op }
       response = Self.xmlResponse(
-        iamErrors.encode(awsError, requestId: requestID), status: HTTPResponse.Status(code: awsError.status),
+        (service == "sts" ? stsErrors : iamErrors).encode(awsError, requestId: requestID),
+        status: HTTPResponse.Status(code: awsError.status),
         requestID: requestID)
     }
     let seconds = Double((ContinuousClock.now - started).components.attoseconds) / 1e18
@@ -111,7 +117,8 @@ struct AWSEndpoint: Sendable {
 
   /// Authenticates, decodes, runs and encodes; returns the XML, the operation and the caller.
   private func handle(
-    _ request: Request, body: [UInt8], context: PortcullisRequestContext, requestID: String
+    _ request: Request, body: [UInt8], context: PortcullisRequestContext, requestID: String,
+    service: inout String
   ) throws(AWSError) -> (String, String, String) {
     var headers: [(name: String, value: String)] = []
     headers.reserveCapacity(request.headers.count + 1)
@@ -121,13 +128,37 @@ struct AWSEndpoint: Sendable {
     let signed = SignedRequest(method: request.method.rawValue, target: request.uri.description, headers: headers, body: body)
     let authorization = try verifier.authorization(of: signed)
 
+    service = authorization.service
     let snapshot = iam.directory.snapshot
-    guard let key = snapshot.accessKey(authorization.accessKeyID), key.isActive,
-      let secret = iam.directory.secrets.open(key.sealedSecret)
-    else {
-      throw .invalidClientTokenId()
+    let caller: Caller
+    if authorization.accessKeyID.hasPrefix("ASIA") || authorization.securityToken != nil {
+      // Temporary credentials: the token carries the secret and the session, sealed by the key
+      // ring, so no lookup is needed; it must belong to the key that signed the request.
+      guard let token = authorization.securityToken else { throw .invalidClientTokenId() }
+      let session = try SessionToken.open(token, with: sts.keyRing, accessKeyID: authorization.accessKeyID, now: Date())
+      try verifier.verify(signed, authorization, secretAccessKey: session.secretAccessKey)
+      if let userName = session.userName, snapshot.accounts[session.accountID]?.users[userName.lowercased()] == nil {
+        throw .invalidClientTokenId()
+      }
+      caller = Caller(
+        session: session, sourceIP: context.remoteAddress?.ipAddress ?? "127.0.0.1", secureTransport: false,
+        region: authorization.region, time: Date(), userAgent: request.headers[.userAgent])
+    } else {
+      guard let key = snapshot.accessKey(authorization.accessKeyID), key.isActive,
+        let secret = iam.directory.secrets.open(key.sealedSecret)
+      else {
+        throw .invalidClientTokenId()
+      }
+      try verifier.verify(signed, authorization, secretAccessKey: secret)
+      caller = try makeCaller(key: key, authorization: authorization, snapshot: snapshot, request: request, context: context)
+      if iam.lastUsed.record(
+        keyID: key.id, accountID: key.accountID, service: authorization.service, region: authorization.region,
+        at: caller.time)
+      {
+        let iam = self.iam
+        Task.detached { iam.lastUsed.flush(into: iam.directory) }
+      }
     }
-    try verifier.verify(signed, authorization, secretAccessKey: secret)
 
     var parameters = FormURLEncoding.decode(String(decoding: signed.query.utf8, as: UTF8.self))
     if request.method == .post { parameters += FormURLEncoding.decode(bytes: body) }
@@ -137,15 +168,16 @@ struct AWSEndpoint: Sendable {
       return name.hasPrefix("X-Amz-")
     }
 
-    let caller = try makeCaller(key: key, authorization: authorization, snapshot: snapshot, request: request, context: context)
-    if iam.lastUsed.record(
-      keyID: key.id, accountID: key.accountID, service: authorization.service, region: authorization.region, at: caller.time)
-    {
-      let iam = self.iam
-      Task.detached { iam.lastUsed.flush(into: iam.directory) }
-    }
     switch authorization.service {
+    case "sts":
+      let decoded = try stsDecoder.decode(parameters)
+      let output = try sts.handle(decoded.operation.name, input: decoded.input, caller: caller)
+      return (stsEncoder.encode(output, for: decoded.operation, requestId: requestID), decoded.operation.name, caller.arn)
     case "iam":
+      // GetSessionToken credentials without MFA cannot call IAM, as on AWS.
+      if caller.session?.kind == .sessionToken && caller.session?.mfaAuthenticatedAt == nil {
+        throw .invalidClientTokenId()
+      }
       let decoded = try iamDecoder.decode(parameters)
       do {
         let output = try iam.handle(decoded.operation.name, input: decoded.input, caller: caller)

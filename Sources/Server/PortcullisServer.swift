@@ -13,13 +13,15 @@ import Services
 public enum PortcullisServer {
   /// Builds the application over an opened directory.
   public static func application(
-    configuration: ServerConfiguration, directory: Directory, lastUsed: LastUsedRecorder, logger: Logger
+    configuration: ServerConfiguration, directory: Directory, lastUsed: LastUsedRecorder,
+    sessionKeys: SessionKeyRing = .ephemeral(), logger: Logger
   ) -> some ApplicationProtocol {
     let metrics = ServerMetrics()
     let quotas = IAMQuotas.with(configuration.quotas).0
     let authorizer = Authorizer(onDecision: { outcome in metrics.authorization(outcome: outcome.rawValue) })
     let iam = IAMService(directory: directory, authorizer: authorizer, quotas: quotas, lastUsed: lastUsed)
-    let endpoint = AWSEndpoint(iam: iam, verifier: SigV4Verifier(), metrics: metrics, logger: logger)
+    let sts = STSService(directory: directory, authorizer: authorizer, keyRing: sessionKeys)
+    let endpoint = AWSEndpoint(iam: iam, sts: sts, verifier: SigV4Verifier(), metrics: metrics, logger: logger)
     let router = Router(context: PortcullisRequestContext.self)
     router.get("/health") { _, _ in "OK\n" }
     router.get("/metrics") { _, _ in metrics.registry.emitToString() }

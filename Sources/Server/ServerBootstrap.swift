@@ -15,6 +15,18 @@ public enum ServerBootstrap {
     public var secretAccessKey: String
   }
 
+  /// The key ring that seals session tokens: `DATA_DIR/session-keys.json` (created, mode 0600),
+  /// or `PORTCULLIS_SESSION_KEYS`; a fresh one in memory for `--in-memory` servers. Every node
+  /// that verifies tokens must share it.
+  public static func sessionKeys(_ configuration: ServerConfiguration) throws -> SessionKeyRing {
+    let override = ProcessInfo.processInfo.environment["PORTCULLIS_SESSION_KEYS"]
+    if configuration.inMemory && override == nil { return .ephemeral() }
+    if configuration.inMemory, let override {
+      return try SessionKeyRing.load(path: "/nonexistent/session-keys.json", override: override)
+    }
+    return try SessionKeyRing.load(path: "\(configuration.dataDirectory)/session-keys.json", override: override)
+  }
+
   /// Opens the directory for `configuration`; returns it with the root credentials if this
   /// start created them.
   public static func open(_ configuration: ServerConfiguration) throws -> (Directory, RootCredentials?) {

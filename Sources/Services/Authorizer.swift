@@ -67,12 +67,11 @@ public final class Authorizer: Sendable {
     _ caller: Caller, action: String, resource: String, context: [String: ContextValue] = [:],
     snapshot: DirectorySnapshot
   ) -> Decision {
-    var requestContext = baseContext(caller, snapshot: snapshot)
-    for (key, value) in context { requestContext[key] = value }
-    let request = AuthorizationRequest(
-      principal: caller.principal, action: action, resource: resource, context: requestContext)
-    let (identity, boundary) = identitySlots(caller, snapshot: snapshot)
-    return CompiledPolicySet(identity: identity, permissionsBoundary: boundary).decide(request)
+    // One path for every caller: a user's policies, or a role session's role and session
+    // policies (see Authorizer+Sessions).
+    decide(
+      caller, action: action, resource: resource, resourceAccount: nil, resourcePolicy: nil, context: context,
+      snapshot: snapshot)
   }
 
   /// The global condition keys every request carries.

@@ -14,7 +14,7 @@ struct ServeCommand: AsyncParsableCommand {
       Every option can also be set with an environment variable: PORTCULLIS_LISTEN,
       PORTCULLIS_DATA_DIR, PORTCULLIS_IN_MEMORY, PORTCULLIS_ACCOUNT_ID,
       PORTCULLIS_ROOT_ACCESS_KEY_ID, PORTCULLIS_ROOT_SECRET_ACCESS_KEY, PORTCULLIS_MASTER_KEY,
-      PORTCULLIS_QUOTAS (NAME=VALUE,...). Command-line options win.
+      PORTCULLIS_QUOTAS (NAME=VALUE,...), PORTCULLIS_SESSION_KEYS. Command-line options win.
       """)
 
   @Option(help: "Address to listen on, HOST:PORT.")
@@ -76,7 +76,9 @@ struct ServeCommand: AsyncParsableCommand {
     print("Portcullis listening on http://\(config.host):\(config.port) (data: \(config.inMemory ? "in memory" : config.dataDirectory))")
     fflush(nil)
     let lastUsed = LastUsedRecorder()
-    let app = PortcullisServer.application(configuration: config, directory: directory, lastUsed: lastUsed, logger: logger)
+    let sessionKeys = try ServerBootstrap.sessionKeys(config)
+    let app = PortcullisServer.application(
+      configuration: config, directory: directory, lastUsed: lastUsed, sessionKeys: sessionKeys, logger: logger)
     try await app.runService()
     // In-flight requests have finished; keep their last-used data.
     lastUsed.flush(into: directory)
