@@ -21,7 +21,7 @@ public struct IAMQuotas: Sendable {
   public init() {}
 
   /// The quotas by the names `portcullis serve --quota` and `PORTCULLIS_QUOTAS` use.
-  public static let named: [String: WritableKeyPath<IAMQuotas, Int> & Sendable] = [
+  public static let named: [String: any WritableKeyPath<IAMQuotas, Int> & Sendable] = [
     "users": \.usersPerAccount, "groups": \.groupsPerAccount, "roles": \.rolesPerAccount,
     "policies": \.customerManagedPoliciesPerAccount, "instanceProfiles": \.instanceProfilesPerAccount,
     "groupsPerUser": \.groupsPerUser, "managedPoliciesPerEntity": \.managedPoliciesPerEntity,
