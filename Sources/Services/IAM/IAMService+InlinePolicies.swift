@@ -7,7 +7,7 @@ import PolicyEngine
 extension IAMService {
   static func registerInlinePolicies(_ h: inout [String: Handler]) {
     for entity in [AttachableEntity.user, .group, .role] {
-      let noun = ["User", "Group", "Role"][[AttachableEntity.user, .group, .role].firstIndex(of: entity)!]
+      let noun = entity.noun
       h["Put\(noun)Policy"] = { s, i, c in try s.putInline(i, c, entity) }
       h["Get\(noun)Policy"] = { s, i, c in try s.getInline(i, c, entity) }
       h["Delete\(noun)Policy"] = { s, i, c in try s.deleteInline(i, c, entity) }
@@ -15,70 +15,29 @@ extension IAMService {
     }
   }
 
-  private func inlineNames(_ entity: AttachableEntity) -> (noun: String, nameMember: String, kind: PolicyKind) {
-    switch entity {
-    case .user: ("User", "UserName", .userInline)
-    case .group: ("Group", "GroupName", .groupInline)
-    case .role: ("Role", "RoleName", .roleInline)
-    }
-  }
-
-  /// Reads or changes the inline policies of the entity named in the input, after authorizing
-  /// `iam:VERB<Noun>Policy` on it.
+  /// Reads (or, with `write`, changes in one transaction) the inline policies of the entity
+  /// named in the input, after authorizing `iam:VERB<Noun>Policy` (`List<Noun>Policies`) on it.
   private func withInlinePolicies<R: Sendable>(
     _ input: ModelValue, _ caller: Caller, _ entity: AttachableEntity, verb: String, write: Bool,
     _ body: (inout [String: String], String) throws(AWSError) -> R
   ) throws(AWSError) -> R {
-    let (noun, member, _) = inlineNames(entity)
-    let name = input.string(member) ?? ""
-    let action = verb == "List" ? "List\(noun)Policies" : "\(verb)\(noun)Policy"
-    if !write {
-      let snapshot = directory.snapshot
-      let account = try accountDirectory(caller, snapshot)
-      switch entity {
-      case .user:
-        try authorize(caller, action, userARN(name, caller, snapshot), snapshot: snapshot)
-        var policies = try user(name, in: account).inlinePolicies
-        return try body(&policies, try user(name, in: account).name)
-      case .group:
-        try authorize(caller, action, groupARN(name, caller, snapshot), snapshot: snapshot)
-        var policies = try group(name, in: account).inlinePolicies
-        return try body(&policies, try group(name, in: account).name)
-      case .role:
-        try authorize(caller, action, roleARN(name, caller, snapshot), snapshot: snapshot)
-        var policies = try role(name, in: account).inlinePolicies
-        return try body(&policies, try role(name, in: account).name)
-      }
+    let action = verb == "List" ? "List\(entity.noun)Policies" : "\(verb)\(entity.noun)Policy"
+    guard write else {
+      var holder = try authorizedHolder(entity, input, caller, action: action, snapshot: directory.snapshot)
+      return try body(&holder.inlinePolicies, holder.name)
     }
     return try directory.write { tx throws(AWSError) -> R in
-      let account = try tx.account(caller.accountID)
-      switch entity {
-      case .user:
-        try authorize(caller, action, userARN(name, caller, tx.snapshot), snapshot: tx.snapshot)
-        var user = try user(name, in: account)
-        let r = try body(&user.inlinePolicies, user.name)
-        tx.put(user)
-        return r
-      case .group:
-        try authorize(caller, action, groupARN(name, caller, tx.snapshot), snapshot: tx.snapshot)
-        var group = try group(name, in: account)
-        let r = try body(&group.inlinePolicies, group.name)
-        tx.put(group)
-        return r
-      case .role:
-        try authorize(caller, action, roleARN(name, caller, tx.snapshot), snapshot: tx.snapshot)
-        var role = try role(name, in: account)
-        let r = try body(&role.inlinePolicies, role.name)
-        tx.put(role)
-        return r
-      }
+      var holder = try authorizedHolder(entity, input, caller, action: action, snapshot: tx.snapshot)
+      let result = try body(&holder.inlinePolicies, holder.name)
+      try save(holder, caller: caller, in: &tx)
+      return result
     }
   }
 
   func putInline(_ input: ModelValue, _ caller: Caller, _ entity: AttachableEntity) throws(AWSError) -> ModelValue {
     let policyName = input.string("PolicyName") ?? ""
     let document = input.string("PolicyDocument") ?? ""
-    let kind = inlineNames(entity).kind
+    let kind = entity.inlineKind
     try withInlinePolicies(input, caller, entity, verb: "Put", write: true) { policies, entityName throws(AWSError) in
       try validatePolicy(document, kind: kind, entityName: entityName)
       // The quota counts all of the entity's inline policies together.
@@ -99,7 +58,7 @@ extension IAMService {
 
   func getInline(_ input: ModelValue, _ caller: Caller, _ entity: AttachableEntity) throws(AWSError) -> ModelValue {
     let policyName = input.string("PolicyName") ?? ""
-    let (noun, member, _) = inlineNames(entity)
+    let (noun, member) = (entity.noun, entity.nameMember)
     return try withInlinePolicies(input, caller, entity, verb: "Get", write: false) { policies, entityName throws(AWSError) in
       guard let key = policies.keys.first(where: { $0.lowercased() == policyName.lowercased() }), let document = policies[key]
       else {
@@ -111,7 +70,7 @@ extension IAMService {
 
   func deleteInline(_ input: ModelValue, _ caller: Caller, _ entity: AttachableEntity) throws(AWSError) -> ModelValue {
     let policyName = input.string("PolicyName") ?? ""
-    let noun = inlineNames(entity).noun
+    let noun = entity.noun
     try withInlinePolicies(input, caller, entity, verb: "Delete", write: true) { policies, _ throws(AWSError) in
       guard let key = policies.keys.first(where: { $0.lowercased() == policyName.lowercased() }) else {
         throw .noSuchEntity("The \(noun.lowercased()) policy with name \(policyName) cannot be found.")

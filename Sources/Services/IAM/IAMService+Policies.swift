@@ -349,70 +349,33 @@ extension IAMService {
     return listOutput("Tags", slice.map(\.element.model), marker: marker)
   }
 
-  enum AttachableEntity { case user, group, role }
-
   func attach(_ input: ModelValue, _ caller: Caller, entity: AttachableEntity, detach: Bool) throws(AWSError) -> ModelValue {
     let arn = input.string("PolicyArn") ?? ""
-    let verb = detach ? "Detach" : "Attach"
+    let action = "\(detach ? "Detach" : "Attach")\(entity.noun)Policy"
     try directory.write { tx throws(AWSError) in
-      let account = try tx.account(caller.accountID)
-      let context: [String: ContextValue] = ["iam:PolicyARN": .single(arn)]
-      func update(_ attached: inout [String], entityName: String) throws(AWSError) {
-        if detach {
-          guard attached.contains(arn) else { throw .noSuchEntity("Policy \(arn) was not found.") }
-          attached.removeAll { $0 == arn }
-          return
-        }
+      var holder = try authorizedHolder(
+        entity, input, caller, action: action, context: ["iam:PolicyARN": .single(arn)], snapshot: tx.snapshot)
+      if detach {
+        guard holder.attachedPolicies.contains(arn) else { throw .noSuchEntity("Policy \(arn) was not found.") }
+        holder.attachedPolicies.removeAll { $0 == arn }
+      } else {
         _ = try policy(arn, caller, tx.snapshot)
-        guard !attached.contains(arn) else { return }
-        if attached.count >= quotas.managedPoliciesPerEntity {
-          let quota = ["user": "PoliciesPerUser", "group": "PoliciesPerGroup", "role": "PoliciesPerRole"][entityName]!
-          throw .limitExceeded("Cannot exceed quota for \(quota): \(quotas.managedPoliciesPerEntity)")
+        guard !holder.attachedPolicies.contains(arn) else { return }
+        if holder.attachedPolicies.count >= quotas.managedPoliciesPerEntity {
+          throw .limitExceeded("Cannot exceed quota for PoliciesPer\(entity.noun): \(quotas.managedPoliciesPerEntity)")
         }
-        attached.append(arn)
+        holder.attachedPolicies.append(arn)
       }
-      switch entity {
-      case .user:
-        let name = input.string("UserName") ?? ""
-        try authorize(caller, "\(verb)UserPolicy", userARN(name, caller, tx.snapshot), context: context, snapshot: tx.snapshot)
-        var user = try user(name, in: account)
-        try update(&user.attachedPolicies, entityName: "user")
-        tx.put(user)
-      case .group:
-        let name = input.string("GroupName") ?? ""
-        try authorize(caller, "\(verb)GroupPolicy", groupARN(name, caller, tx.snapshot), context: context, snapshot: tx.snapshot)
-        var group = try group(name, in: account)
-        try update(&group.attachedPolicies, entityName: "group")
-        tx.put(group)
-      case .role:
-        let name = input.string("RoleName") ?? ""
-        try authorize(caller, "\(verb)RolePolicy", roleARN(name, caller, tx.snapshot), context: context, snapshot: tx.snapshot)
-        var role = try role(name, in: account)
-        try update(&role.attachedPolicies, entityName: "role")
-        tx.put(role)
-      }
+      try save(holder, caller: caller, in: &tx)
     }
     return .structure([:])
   }
 
   func listAttached(_ input: ModelValue, _ caller: Caller, entity: AttachableEntity) throws(AWSError) -> ModelValue {
     let snapshot = directory.snapshot
-    let account = try accountDirectory(caller, snapshot)
-    let arns: [String]
-    switch entity {
-    case .user:
-      let name = input.string("UserName") ?? ""
-      try authorize(caller, "ListAttachedUserPolicies", userARN(name, caller, snapshot), snapshot: snapshot)
-      arns = try user(name, in: account).attachedPolicies
-    case .group:
-      let name = input.string("GroupName") ?? ""
-      try authorize(caller, "ListAttachedGroupPolicies", groupARN(name, caller, snapshot), snapshot: snapshot)
-      arns = try group(name, in: account).attachedPolicies
-    case .role:
-      let name = input.string("RoleName") ?? ""
-      try authorize(caller, "ListAttachedRolePolicies", roleARN(name, caller, snapshot), snapshot: snapshot)
-      arns = try role(name, in: account).attachedPolicies
-    }
+    let arns = try authorizedHolder(
+      entity, input, caller, action: "ListAttached\(entity.noun)Policies", snapshot: snapshot
+    ).attachedPolicies
     let prefix = input.string("PathPrefix") ?? "/"
     let refs = arns.compactMap { try? policy($0, caller, snapshot) }.filter { $0.path.hasPrefix(prefix) }
     let (slice, marker) = page(refs, input: input) { $0.name.lowercased() }
