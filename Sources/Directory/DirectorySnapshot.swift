@@ -13,6 +13,8 @@ public struct AccountDirectory: Sendable {
   public var instanceProfiles: TreeDictionary<String, InstanceProfile> = [:]
   /// Keyed by access key id.
   public var accessKeys: TreeDictionary<String, AccessKey> = [:]
+  /// Virtual MFA devices, keyed by lowercased serial number.
+  public var mfaDevices: TreeDictionary<String, VirtualMFADevice> = [:]
 
   public init(account: Account) {
     self.account = account
@@ -64,6 +66,8 @@ public struct DirectorySnapshot: Sendable {
     case .policy: accounts[accountID]!.policies[key] = try change.body.map { try d.decode(ManagedPolicy.self, from: $0) }
     case .instanceProfile:
       accounts[accountID]!.instanceProfiles[key] = try change.body.map { try d.decode(InstanceProfile.self, from: $0) }
+    case .mfaDevice:
+      accounts[accountID]!.mfaDevices[key] = try change.body.map { try d.decode(VirtualMFADevice.self, from: $0) }
     case .accessKey:
       let keyValue = try change.body.map { try d.decode(AccessKey.self, from: $0) }
       accounts[accountID]!.accessKeys[key] = keyValue

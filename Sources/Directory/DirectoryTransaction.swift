@@ -55,6 +55,8 @@ public struct DirectoryTransaction: Sendable {
   public mutating func deletePolicy(_ policy: ManagedPolicy) { delete(policy, from: \.policies) }
   public mutating func put(_ profile: InstanceProfile) { put(profile, in: \.instanceProfiles) }
   public mutating func deleteInstanceProfile(_ profile: InstanceProfile) { delete(profile, from: \.instanceProfiles) }
+  public mutating func put(_ device: VirtualMFADevice) { put(device, in: \.mfaDevices) }
+  public mutating func deleteMFADevice(_ device: VirtualMFADevice) { delete(device, from: \.mfaDevices) }
 
   /// Access keys are also indexed by id across accounts, for authentication.
   public mutating func put(_ key: AccessKey) {

@@ -20,7 +20,9 @@ public enum PortcullisServer {
     let quotas = IAMQuotas.with(configuration.quotas).0
     let authorizer = Authorizer(onDecision: { outcome in metrics.authorization(outcome: outcome.rawValue) })
     let iam = IAMService(directory: directory, authorizer: authorizer, quotas: quotas, lastUsed: lastUsed)
-    let sts = STSService(directory: directory, authorizer: authorizer, keyRing: sessionKeys)
+    let sts = STSService(
+      directory: directory, authorizer: authorizer, keyRing: sessionKeys,
+      verifyMFA: VirtualMFAVerifier(directory: directory).verifier)
     let endpoint = AWSEndpoint(iam: iam, sts: sts, verifier: SigV4Verifier(), metrics: metrics, logger: logger)
     let router = Router(context: PortcullisRequestContext.self)
     router.get("/health") { _, _ in "OK\n" }

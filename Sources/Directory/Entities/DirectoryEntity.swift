@@ -2,7 +2,7 @@ import Foundation
 
 /// The kinds of entity the store keeps, one table row per entity.
 public enum EntityKind: String, Codable, Sendable, CaseIterable {
-  case account, user, group, role, policy, accessKey, instanceProfile
+  case account, user, group, role, policy, accessKey, instanceProfile, mfaDevice
 }
 
 /// An entity the directory stores: it knows its kind, its account and its key within the
@@ -47,4 +47,9 @@ extension AccessKey: DirectoryEntity {
 extension InstanceProfile: DirectoryEntity {
   public static let kind = EntityKind.instanceProfile
   public var storeKey: String { name.lowercased() }
+}
+
+extension VirtualMFADevice: DirectoryEntity {
+  public static let kind = EntityKind.mfaDevice
+  public var storeKey: String { serialNumber.lowercased() }
 }

@@ -149,6 +149,9 @@ extension IAMService {
       if !user.inlinePolicies.isEmpty { throw .deleteConflict("Cannot delete entity, must delete policies first.") }
       if !user.attachedPolicies.isEmpty { throw .deleteConflict("Cannot delete entity, must detach all policies first.") }
       if !user.groups.isEmpty { throw .deleteConflict("Cannot delete entity, must remove user from all groups first.") }
+      if account.mfaDevices.values.contains(where: { $0.userName?.lowercased() == user.name.lowercased() }) {
+        throw .deleteConflict("Cannot delete entity, must delete MFA device first.")
+      }
       tx.deleteUser(user)
     }
     return .structure([:])

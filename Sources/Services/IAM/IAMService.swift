@@ -39,6 +39,7 @@ public final class IAMService: Sendable {
     registerAccessKeys(&h)
     registerInstanceProfiles(&h)
     registerAccount(&h)
+    registerMFADevices(&h)
     return h
   }()
 

@@ -1,0 +1,222 @@
+import AWSWire
+import Directory
+import Foundation
+import HashTreeCollections
+import PolicyEngine
+
+extension IAMService {
+  static func registerMFADevices(_ h: inout [String: Handler]) {
+    h["CreateVirtualMFADevice"] = { s, i, c in try s.createVirtualMFADevice(i, c) }
+    h["EnableMFADevice"] = { s, i, c in try s.enableMFADevice(i, c) }
+    h["ResyncMFADevice"] = { s, i, c in try s.resyncMFADevice(i, c) }
+    h["DeactivateMFADevice"] = { s, i, c in try s.deactivateMFADevice(i, c) }
+    h["DeleteVirtualMFADevice"] = { s, i, c in try s.deleteVirtualMFADevice(i, c) }
+    h["ListMFADevices"] = { s, i, c in try s.listMFADevices(i, c) }
+    h["ListVirtualMFADevices"] = { s, i, c in try s.listVirtualMFADevices(i, c) }
+    h["TagMFADevice"] = { s, i, c in try s.tagMFADevice(i, c) }
+    h["UntagMFADevice"] = { s, i, c in try s.untagMFADevice(i, c) }
+    h["ListMFADeviceTags"] = { s, i, c in try s.listMFADeviceTags(i, c) }
+  }
+
+  /// The device `serial` in `account`, or `NoSuchEntity`.
+  func mfaDevice(_ serial: String, in account: AccountDirectory) throws(AWSError) -> VirtualMFADevice {
+    guard let device = account.mfaDevices[serial.lowercased()] else {
+      throw .noSuchEntity("VirtualMFADevice with serial number \(serial) doesn't exist.")
+    }
+    return device
+  }
+
+  static func invalidAuthenticationCode() -> AWSError {
+    AWSError(code: "InvalidAuthenticationCode", message: "Authentication code for device is not valid.", status: 403)
+  }
+
+  func createVirtualMFADevice(_ input: ModelValue, _ caller: Caller) throws(AWSError) -> ModelValue {
+    let name = input.string("VirtualMFADeviceName") ?? ""
+    let path = try validatePath(input.string("Path"))
+    let tags = input.tags() ?? []
+    let serial = arn(caller, "mfa", path: path, name: name)
+    // 160 bits, the seed length RFC 4226 recommends.
+    var rng = SystemRandomNumberGenerator()
+    let seed = Base32.encode(Data((0..<20).map { _ in UInt8.random(in: 0...255, using: &rng) }), padded: false)
+    let device = try directory.write { tx throws(AWSError) -> VirtualMFADevice in
+      let context = tagContext(tags)
+      try authorize(caller, "CreateVirtualMFADevice", serial, context: context, snapshot: tx.snapshot)
+      if !tags.isEmpty { try authorize(caller, "TagMFADevice", serial, context: context, snapshot: tx.snapshot) }
+      let account = try tx.account(caller.accountID)
+      if account.mfaDevices[serial.lowercased()] != nil {
+        throw .entityAlreadyExists("MFADevice entity at the same path and name already exists.")
+      }
+      try validateTags(tags, entity: "mfa device")
+      var device = VirtualMFADevice(
+        accountID: caller.accountID, serialNumber: serial, sealedSeed: directory.secrets.seal(seed), createDate: now())
+      device.tags = tags
+      tx.put(device)
+      return device
+    }
+    // QRCodePNG is not produced yet: clients can build the otpauth:// URI from the seed.
+    return .structure([
+      "VirtualMFADevice": .object([
+        "SerialNumber": .string(device.serialNumber), "Base32StringSeed": .blob(Data(seed.utf8)),
+        "Tags": device.tags.model,
+      ])
+    ])
+  }
+
+  /// Reads the user, serial and both codes of `EnableMFADevice` and `ResyncMFADevice`.
+  private func codeInput(_ input: ModelValue) -> (user: String, serial: String, code1: String, code2: String) {
+    (
+      input.string("UserName") ?? "", input.string("SerialNumber") ?? "",
+      input.string("AuthenticationCode1") ?? "", input.string("AuthenticationCode2") ?? ""
+    )
+  }
+
+  func enableMFADevice(_ input: ModelValue, _ caller: Caller) throws(AWSError) -> ModelValue {
+    let (name, serial, code1, code2) = codeInput(input)
+    try directory.write { tx throws(AWSError) in
+      try authorize(caller, "EnableMFADevice", userARN(name, caller, tx.snapshot), snapshot: tx.snapshot)
+      let account = try tx.account(caller.accountID)
+      let user = try user(name, in: account)
+      var device = try mfaDevice(serial, in: account)
+      if device.userName != nil { throw .entityAlreadyExists("MFA Device is already in use.") }
+      guard let counter = device.acceptedConsecutiveCounter(code1, code2, at: now(), secrets: directory.secrets) else {
+        throw Self.invalidAuthenticationCode()
+      }
+      device.userName = user.name
+      device.enableDate = now()
+      device.lastUsedCounter = counter
+      tx.put(device)
+    }
+    return .structure([:])
+  }
+
+  func resyncMFADevice(_ input: ModelValue, _ caller: Caller) throws(AWSError) -> ModelValue {
+    let (name, serial, code1, code2) = codeInput(input)
+    try directory.write { tx throws(AWSError) in
+      try authorize(caller, "ResyncMFADevice", userARN(name, caller, tx.snapshot), snapshot: tx.snapshot)
+      let account = try tx.account(caller.accountID)
+      let user = try user(name, in: account)
+      var device = try mfaDevice(serial, in: account)
+      guard device.userName?.lowercased() == user.name.lowercased() else {
+        throw .noSuchEntity("MFA Device with serial number \(serial) is not enabled for user \(user.name).")
+      }
+      guard let counter = device.acceptedConsecutiveCounter(code1, code2, at: now(), secrets: directory.secrets) else {
+        throw Self.invalidAuthenticationCode()
+      }
+      device.lastUsedCounter = counter
+      tx.put(device)
+    }
+    return .structure([:])
+  }
+
+  func deactivateMFADevice(_ input: ModelValue, _ caller: Caller) throws(AWSError) -> ModelValue {
+    let name = input.string("UserName") ?? caller.userName ?? ""
+    let serial = input.string("SerialNumber") ?? ""
+    try directory.write { tx throws(AWSError) in
+      try authorize(caller, "DeactivateMFADevice", userARN(name, caller, tx.snapshot), snapshot: tx.snapshot)
+      let account = try tx.account(caller.accountID)
+      let user = try user(name, in: account)
+      var device = try mfaDevice(serial, in: account)
+      guard device.userName?.lowercased() == user.name.lowercased() else {
+        throw .noSuchEntity("MFA Device with serial number \(serial) is not enabled for user \(user.name).")
+      }
+      device.userName = nil
+      device.enableDate = nil
+      tx.put(device)
+    }
+    return .structure([:])
+  }
+
+  func deleteVirtualMFADevice(_ input: ModelValue, _ caller: Caller) throws(AWSError) -> ModelValue {
+    let serial = input.string("SerialNumber") ?? ""
+    try directory.write { tx throws(AWSError) in
+      try authorize(caller, "DeleteVirtualMFADevice", serial, snapshot: tx.snapshot)
+      let device = try mfaDevice(serial, in: tx.account(caller.accountID))
+      if device.userName != nil { throw .deleteConflict("MFA VirtualDevice in use. Must deactivate first.") }
+      tx.deleteMFADevice(device)
+    }
+    return .structure([:])
+  }
+
+  func listMFADevices(_ input: ModelValue, _ caller: Caller) throws(AWSError) -> ModelValue {
+    let snapshot = directory.snapshot
+    guard let name = input.string("UserName") ?? caller.userName else {
+      // The root user's own devices: it has none it can enable through this API.
+      guard caller.isRoot else { throw .validationError("Must specify userName when calling with non-User credentials") }
+      return listOutput("MFADevices", [], marker: nil)
+    }
+    try authorize(caller, "ListMFADevices", userARN(name, caller, snapshot), snapshot: snapshot)
+    let account = try accountDirectory(caller, snapshot)
+    let user = try user(name, in: account)
+    let devices = account.mfaDevices.values.filter { $0.userName?.lowercased() == user.name.lowercased() }
+      .sorted { $0.serialNumber < $1.serialNumber }
+    let (slice, marker) = page(devices, input: input) { $0.serialNumber }
+    return listOutput(
+      "MFADevices",
+      slice.map {
+        .object([
+          "UserName": .string(user.name), "SerialNumber": .string($0.serialNumber), "EnableDate": .date($0.enableDate),
+        ])
+      }, marker: marker)
+  }
+
+  func listVirtualMFADevices(_ input: ModelValue, _ caller: Caller) throws(AWSError) -> ModelValue {
+    let snapshot = directory.snapshot
+    try authorize(caller, "ListVirtualMFADevices", "*", snapshot: snapshot)
+    let account = try accountDirectory(caller, snapshot)
+    let status = input.string("AssignmentStatus") ?? "Any"
+    let devices = account.mfaDevices.values.filter { device in
+      switch status {
+      case "Assigned": device.userName != nil
+      case "Unassigned": device.userName == nil
+      default: true
+      }
+    }.sorted { $0.serialNumber < $1.serialNumber }
+    let (slice, marker) = page(devices, input: input) { $0.serialNumber }
+    return listOutput(
+      "VirtualMFADevices",
+      slice.map { device in
+        .object([
+          "SerialNumber": .string(device.serialNumber), "EnableDate": .date(device.enableDate),
+          "User": device.userName.flatMap { account.users[$0.lowercased()] }.map { $0.model() },
+          "Tags": device.tags.model,
+        ])
+      }, marker: marker)
+  }
+
+  func tagMFADevice(_ input: ModelValue, _ caller: Caller) throws(AWSError) -> ModelValue {
+    let serial = input.string("SerialNumber") ?? ""
+    let tags = input.tags() ?? []
+    try directory.write { tx throws(AWSError) in
+      let existing = tx.snapshot.accounts[caller.accountID]?.mfaDevices[serial.lowercased()]
+      try authorize(
+        caller, "TagMFADevice", serial,
+        context: tagContext(tags).merging(resourceTagContext(existing?.tags ?? [])) { a, _ in a }, snapshot: tx.snapshot)
+      var device = try mfaDevice(serial, in: tx.account(caller.accountID))
+      try validateTags(tags, existing: device.tags, entity: "mfa device")
+      device.tags.merge(tags)
+      tx.put(device)
+    }
+    return .structure([:])
+  }
+
+  func untagMFADevice(_ input: ModelValue, _ caller: Caller) throws(AWSError) -> ModelValue {
+    let serial = input.string("SerialNumber") ?? ""
+    let keys = input.strings("TagKeys") ?? []
+    try directory.write { tx throws(AWSError) in
+      try authorize(caller, "UntagMFADevice", serial, context: ["aws:TagKeys": .multiple(keys)], snapshot: tx.snapshot)
+      var device = try mfaDevice(serial, in: tx.account(caller.accountID))
+      device.tags.remove(keys: keys)
+      tx.put(device)
+    }
+    return .structure([:])
+  }
+
+  func listMFADeviceTags(_ input: ModelValue, _ caller: Caller) throws(AWSError) -> ModelValue {
+    let snapshot = directory.snapshot
+    let serial = input.string("SerialNumber") ?? ""
+    try authorize(caller, "ListMFADeviceTags", serial, snapshot: snapshot)
+    let device = try mfaDevice(serial, in: accountDirectory(caller, snapshot))
+    let (slice, marker) = page(Array(device.tags.enumerated()), input: input) { String(format: "%08d", $0.offset) }
+    return listOutput("Tags", slice.map(\.element.model), marker: marker)
+  }
+}
