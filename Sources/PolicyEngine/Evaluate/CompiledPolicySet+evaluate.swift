@@ -176,7 +176,9 @@ extension CompiledPolicySet {
           trace!.matched.append(slot.describe(position, match: slot.kind == .resource ? match : nil))
         }
       }
-      if best == nil || match > best!.match { best = (position, match) }
+      // The first applying statement decides, except that a resource policy's Allow prefers the
+      // strongest principal match; `explain` must name the same statement as `decide`.
+      if best == nil || (wantsStrongest && match > best!.match) { best = (position, match) }
       if trace != nil { return false }
       return !wantsStrongest || match == .direct
     }
