@@ -63,8 +63,11 @@ struct ServeCommand: AsyncParsableCommand {
     }
     let logger = Logger(label: "portcullis")
     let (directory, created) = try ServerBootstrap.open(config)
-    if let created {
-      // Printed once, on the start that created them; never logged.
+    if let created, config.rootSecretAccessKey != nil {
+      // The operator chose the secret: there is nothing to show, and it must not reach a log.
+      print("Portcullis created account \(created.accountID) with root access key \(created.accessKeyID) (secret from PORTCULLIS_ROOT_SECRET_ACCESS_KEY).")
+    } else if let created {
+      // A generated secret is printed once, on the start that created it; never logged.
       print(
         """
         Portcullis created account \(created.accountID) and its root access key:
