@@ -48,9 +48,7 @@ public final class IAMService: Sendable {
 
   /// Runs `operation` for `caller`.
   public func handle(_ operation: String, input: ModelValue, caller: Caller) throws(AWSError) -> ModelValue {
-    guard let handler = Self.handlers[operation] else {
-      throw AWSError(code: "InvalidAction", message: "Could not find operation \(operation) for version 2010-05-08", status: 400)
-    }
+    guard let handler = Self.handlers[operation] else { throw .invalidAction(operation) }
     do {
       return try handler(self, input, caller)
     } catch let error as AWSError {

@@ -69,13 +69,9 @@ public final class STSService: Sendable {
 
   /// Authorizes `sts:ACTION` on `resource` with the caller's own policies (no resource policy).
   func authorize(_ caller: Caller, _ action: String, _ resource: String, snapshot: DirectorySnapshot) throws(AWSError) {
-    let decision = authorizer.decide(
-      caller, action: "sts:\(action)", resource: resource, resourceAccount: nil, resourcePolicy: nil, context: [:],
-      snapshot: snapshot)
-    guard !decision.isAllowed else { return }
-    let reason = decision.awsReason(action: "sts:\(action)").map { " \($0)" } ?? ""
-    throw .accessDenied("User: \(caller.arn) is not authorized to perform: sts:\(action) on resource: \(resource)\(reason)")
+    try authorizer.authorize(caller, action: "sts:\(action)", resource: resource, snapshot: snapshot)
   }
+
 
   /// Issues credentials in `accountID`: a fresh `ASIA…` key id naming the account, a fresh
   /// secret, and the session `makeSession` describes with them, sealed as the token. Returns the
