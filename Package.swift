@@ -47,6 +47,7 @@ let package = Package(
         "AWSWire",
         .product(name: "GRDB", package: "GRDB.swift"),
         .product(name: "Crypto", package: "swift-crypto"),
+        .product(name: "_CryptoExtras", package: "swift-crypto"),
         .product(name: "HashTreeCollections", package: "swift-collections"),
       ],
       resources: [.copy("Resources/aws-managed-policies.json")],
@@ -56,6 +57,8 @@ let package = Package(
       name: "Services",
       dependencies: [
         "PolicyEngine", "AWSWire", "Directory",
+        .product(name: "Crypto", package: "swift-crypto"),
+        .product(name: "_CryptoExtras", package: "swift-crypto"),
         .product(name: "HashTreeCollections", package: "swift-collections"),
       ],
       swiftSettings: strictSettings
