@@ -37,7 +37,11 @@ let package = Package(
     .target(
       name: "AWSWire",
       dependencies: [.product(name: "Crypto", package: "swift-crypto")],
-      resources: [.copy("Resources/iam-model.json"), .copy("Resources/sts-model.json")],
+      resources: [
+        .copy("Resources/iam-model.json"), .copy("Resources/sts-model.json"),
+        .copy("Resources/organizations-model.json"),
+        .copy("Resources/cloudtrail-model.json"),
+      ],
       swiftSettings: strictSettings
     ),
     .target(
@@ -56,7 +60,7 @@ let package = Package(
     .target(
       name: "Services",
       dependencies: [
-        "PolicyEngine", "AWSWire", "Directory",
+        "PolicyEngine", "AWSWire", "Audit", "Directory",
         .product(name: "Crypto", package: "swift-crypto"),
         .product(name: "_CryptoExtras", package: "swift-crypto"),
         .product(name: "HashTreeCollections", package: "swift-collections"),
@@ -64,9 +68,17 @@ let package = Package(
       swiftSettings: strictSettings
     ),
     .target(
+      name: "Audit",
+      dependencies: [
+        "PolicyEngine", "AWSWire",
+        .product(name: "Crypto", package: "swift-crypto"),
+      ],
+      swiftSettings: strictSettings
+    ),
+    .target(
       name: "Server",
       dependencies: [
-        "Services", "Directory", "AWSWire", "PolicyEngine",
+        "Audit", "Services", "Directory", "AWSWire", "PolicyEngine",
         .product(name: "HashTreeCollections", package: "swift-collections"),
         .product(name: "HTTPTypes", package: "swift-http-types"),
         .product(name: "Hummingbird", package: "hummingbird"),
@@ -76,9 +88,20 @@ let package = Package(
       ],
       swiftSettings: strictSettings
     ),
+    .target(
+      name: "Analyzer",
+      dependencies: [
+        "PolicyEngine", "Directory",
+        .product(name: "HashTreeCollections", package: "swift-collections"),
+      ],
+      resources: [.copy("Resources/service-reference.json")],
+      swiftSettings: strictSettings
+    ),
     .executableTarget(
       name: "portcullis",
       dependencies: [
+        "Analyzer",
+        "Audit",
         "PolicyEngine",
         "Server",
         "Services",
@@ -95,6 +118,20 @@ let package = Package(
         .product(name: "PropertyBased", package: "swift-property-based"),
       ],
       resources: [.copy("Conformance"), .copy("Validation")],
+      swiftSettings: strictSettings
+    ),
+    .testTarget(
+      name: "AuditTests",
+      dependencies: ["Audit", "AWSWire", "PolicyEngine"],
+      swiftSettings: strictSettings
+    ),
+    .testTarget(
+      name: "AnalyzerTests",
+      dependencies: [
+        "Analyzer", "PolicyEngine", "Directory",
+        .product(name: "HashTreeCollections", package: "swift-collections"),
+      ],
+      resources: [.copy("Fixtures")],
       swiftSettings: strictSettings
     ),
     .testTarget(

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Extracts an AWS Query service model from botocore into the AWSWire target's resources.
+"""Extracts an AWS Query or JSON service model from botocore into the AWSWire target's resources.
 
 botocore ships the AWS service models (`data/<service>/<version>/service-2.json`, sometimes
 gzipped) as public data. The Query protocol layer is driven by them: operation names, input and
@@ -7,7 +7,7 @@ output shapes, result wrappers, constraints AWS validates, and error codes. This
 what the wire layer reads, so the resource stays small and a regenerated model shows up as a
 readable diff:
 
-    {"metadata":   {"apiVersion", "protocol", "xmlNamespace"},
+    {"metadata":   {"apiVersion", "protocol", "xmlNamespace" | "jsonVersion", "targetPrefix"},
      "operations": {Name: {"input"?, "output"?, "resultWrapper"?, "errors"}},
      "shapes":     {Name: {"type", "members"?, "memberOrder"?, "required"?, "min"?, "max"?,
                            "pattern"?, "enum"?, "member"?, "key"?, "value"?, "flattened"?,
@@ -26,7 +26,7 @@ readable diff:
 
 Each shape and operation is one line: still compact, and a model update reads as a line diff.
 
-Usage: scripts/generate-service-models.py --service iam|sts [--botocore-data DIR] [--output PATH]
+Usage: scripts/generate-service-models.py --service iam|sts|organizations|cloudtrail [--botocore-data DIR] [--output PATH]
 """
 
 import argparse
@@ -35,7 +35,7 @@ import json
 import os
 import sys
 
-SERVICES = {"iam": "2010-05-08", "sts": "2011-06-15"}
+SERVICES = {"iam": "2010-05-08", "sts": "2011-06-15", "organizations": "2016-11-28", "cloudtrail": "2013-11-01"}
 
 RESOURCES = os.path.join(
     os.path.dirname(os.path.abspath(__file__)), "..", "Sources", "AWSWire", "Resources"
@@ -49,7 +49,7 @@ SHAPE_KEYS = {
 # Shape keys that carry documentation or SDK-only hints: nothing on the wire depends on them.
 IGNORED_SHAPE_KEYS = {"documentation", "box", "deprecated", "deprecatedMessage", "exception",
                       "error", "members", "member", "key", "value", "retryable",
-                      "synthetic", "wrapper", "document", "union"}
+                      "synthetic", "wrapper", "document", "union", "fault"}
 # Member (shape reference) keys copied as they are.
 MEMBER_KEYS = {"shape", "locationName", "flattened"}
 IGNORED_MEMBER_KEYS = {"documentation", "deprecated", "deprecatedMessage", "box",
@@ -103,6 +103,8 @@ def trim_shape(name, shape):
             out["error"]["httpStatusCode"] = error["httpStatusCode"]
         if "senderFault" in error:
             out["error"]["senderFault"] = error["senderFault"]
+        if shape.get("fault"):  # JSON protocols mark server-side errors this way
+            out["error"].setdefault("httpStatusCode", 500)
     return out
 
 
@@ -116,8 +118,8 @@ def referenced_shapes(shape):
 
 def extract(model):
     meta = model["metadata"]
-    if meta.get("protocol") != "query":
-        sys.exit(f"protocol {meta.get('protocol')!r} is not query")
+    if meta.get("protocol") not in ("query", "json"):
+        sys.exit(f"protocol {meta.get('protocol')!r} is neither query nor json")
     operations = {}
     roots = []
     for name, op in model["operations"].items():
@@ -143,10 +145,11 @@ def extract(model):
         pending.extend(referenced_shapes(source))
 
     return {
+        # Query services name their XML namespace; JSON services their `X-Amz-Target` prefix.
         "metadata": {
-            "apiVersion": meta["apiVersion"],
-            "protocol": meta["protocol"],
-            "xmlNamespace": meta["xmlNamespace"],
+            k: meta[k]
+            for k in ("apiVersion", "protocol", "xmlNamespace", "jsonVersion", "targetPrefix")
+            if k in meta
         },
         "operations": operations,
         "shapes": shapes,

@@ -13,6 +13,9 @@ public struct AWSError: Error, Sendable, Equatable, CustomStringConvertible {
   public let status: Int
   /// `Sender` (the caller's fault) or `Receiver` (the service's).
   public let isSenderFault: Bool
+  /// Further members of the error shape, written beside the message by the JSON protocols
+  /// (Organizations' `ConstraintViolationException` has a `Reason`); Query errors leave them out.
+  public var fields: [String: String] = [:]
 
   /// Creates an error.
   public init(code: String, message: String, status: Int = 400, isSenderFault: Bool = true) {

@@ -15,6 +15,8 @@ public struct AccountDirectory: Sendable {
   public var accessKeys: TreeDictionary<String, AccessKey> = [:]
   /// Virtual MFA devices, keyed by lowercased serial number.
   public var mfaDevices: TreeDictionary<String, VirtualMFADevice> = [:]
+  /// OpenID Connect providers, keyed by lowercased URL (host and path, no scheme).
+  public var oidcProviders: TreeDictionary<String, OpenIDConnectProvider> = [:]
 
   public init(account: Account) {
     self.account = account
@@ -28,6 +30,8 @@ public struct DirectorySnapshot: Sendable {
   public var accounts: TreeDictionary<String, AccountDirectory> = [:]
   /// Access key id to account id, for authentication.
   public var accessKeyAccounts: TreeDictionary<String, String> = [:]
+  /// Organizations, OUs, member accounts and SCPs/RCPs (`Entities/OrganizationDirectory.swift`).
+  public var organizations = OrganizationsIndex()
 
   public init() {}
 
@@ -55,11 +59,13 @@ public struct DirectorySnapshot: Sendable {
       }
       return
     }
+    if OrganizationsIndex.keeps(change.kind) { return try organizations.apply(change) }
     guard accounts[accountID] != nil else {
       throw DirectoryLoadError(message: "entity \(change.kind.rawValue) `\(key)` belongs to unknown account \(accountID)")
     }
     switch change.kind {
     case .account: break
+    case .organization, .organizationalUnit, .organizationAccount, .organizationPolicy: break  // above
     case .user: accounts[accountID]!.users[key] = try change.body.map { try d.decode(User.self, from: $0) }
     case .group: accounts[accountID]!.groups[key] = try change.body.map { try d.decode(Group.self, from: $0) }
     case .role: accounts[accountID]!.roles[key] = try change.body.map { try d.decode(Role.self, from: $0) }
@@ -68,6 +74,8 @@ public struct DirectorySnapshot: Sendable {
       accounts[accountID]!.instanceProfiles[key] = try change.body.map { try d.decode(InstanceProfile.self, from: $0) }
     case .mfaDevice:
       accounts[accountID]!.mfaDevices[key] = try change.body.map { try d.decode(VirtualMFADevice.self, from: $0) }
+    case .oidcProvider:
+      accounts[accountID]!.oidcProviders[key] = try change.body.map { try d.decode(OpenIDConnectProvider.self, from: $0) }
     case .accessKey:
       let keyValue = try change.body.map { try d.decode(AccessKey.self, from: $0) }
       accounts[accountID]!.accessKeys[key] = keyValue

@@ -45,6 +45,17 @@ public struct DirectoryTransaction: Sendable {
     changes.append(.delete(E.kind, accountID: entity.accountID, key: entity.storeKey))
   }
 
+  /// Records `change` and applies it as loading would: for entities kept outside the accounts'
+  /// tables (organizations), whose writes are rare enough that decoding the body again is free.
+  public mutating func record(_ change: EntityChange) throws(AWSError) {
+    do {
+      try snapshot.apply(change)
+    } catch {
+      throw .serviceFailure()
+    }
+    changes.append(change)
+  }
+
   public mutating func put(_ user: User) { put(user, in: \.users) }
   public mutating func deleteUser(_ user: User) { delete(user, from: \.users) }
   public mutating func put(_ group: Group) { put(group, in: \.groups) }
@@ -57,6 +68,8 @@ public struct DirectoryTransaction: Sendable {
   public mutating func deleteInstanceProfile(_ profile: InstanceProfile) { delete(profile, from: \.instanceProfiles) }
   public mutating func put(_ device: VirtualMFADevice) { put(device, in: \.mfaDevices) }
   public mutating func deleteMFADevice(_ device: VirtualMFADevice) { delete(device, from: \.mfaDevices) }
+  public mutating func put(_ provider: OpenIDConnectProvider) { put(provider, in: \.oidcProviders) }
+  public mutating func deleteOIDCProvider(_ provider: OpenIDConnectProvider) { delete(provider, from: \.oidcProviders) }
 
   /// Access keys are also indexed by id across accounts, for authentication.
   public mutating func put(_ key: AccessKey) {

@@ -1,4 +1,5 @@
 import AWSWire
+import Audit
 import Directory
 import Foundation
 import HTTPTypes
@@ -26,6 +27,12 @@ struct AWSEndpoint: Sendable {
   let stsEncoder = QueryResponseEncoder(model: .sts)
   let stsErrors = QueryErrorEncoder(model: .sts)
   let principals = PrincipalCache()
+  /// AWS Organizations, over JSON 1.1 (`AWSEndpoint+JSON`).
+  var organizations: OrganizationsService? = nil
+  /// CloudTrail's `LookupEvents` over the trail, JSON 1.1.
+  var cloudtrail: CloudTrailService? = nil
+  /// Where every request's event goes; `nil` when the server keeps no trail.
+  var trail: TrailWriter? = nil
 
   /// Requests larger than this are refused before any work is done.
   static let maximumBodySize = 1 << 20
@@ -33,10 +40,9 @@ struct AWSEndpoint: Sendable {
   func respond(_ request: Request, context: PortcullisRequestContext) async -> Response {
     let started = ContinuousClock.now
     let requestID = Self.makeRequestID()
-    var operation = "unknown"
-    var service = "iam"
-    var callerARN = "-"
+    var record = RequestRecord()
     let response: Response
+    var failure: AWSError?
     do {
       let body: [UInt8]
       do {
@@ -44,25 +50,33 @@ struct AWSEndpoint: Sendable {
       } catch {
         throw AWSError(code: "RequestEntityTooLarge", message: "Request body too large", status: 413)
       }
-      let (xml, op, arn) = try handle(request, body: body, context: context, requestID: requestID, service: &service)
-      operation = op
-      callerARN = arn
-      response = Self.xmlResponse(xml, status: .ok, requestID: requestID)
+      let xml = try handle(request, body: body, context: context, requestID: requestID, record: &record)
+      response = Self.isJSON(request)
+        ? Self.jsonResponse(xml, status: .ok, requestID: requestID)
+        : Self.xmlResponse(xml, status: .ok, requestID: requestID)
     } catch {
       let awsError = error as? AWSError ?? .serviceFailure()
-      if let op = (error as? OperationFailure)?.operation { operation = op }
-      response = Self.xmlResponse(
-        (service == "sts" ? stsErrors : iamErrors).encode(awsError, requestId: requestID),
+      failure = awsError
+      response = Self.isJSON(request)
+        ? Self.jsonResponse(JSONErrorEncoder().encode(awsError), status: HTTPResponse.Status(code: awsError.status), requestID: requestID)
+        : Self.xmlResponse(
+        (record.service == "sts" ? stsErrors : iamErrors).encode(awsError, requestId: requestID),
         status: HTTPResponse.Status(code: awsError.status),
         requestID: requestID)
     }
     let seconds = Double((ContinuousClock.now - started).components.attoseconds) / 1e18
       + Double((ContinuousClock.now - started).components.seconds)
-    metrics.requestFinished(operation: operation, status: response.status.code, seconds: seconds)
+    metrics.requestFinished(operation: record.operation, status: response.status.code, seconds: seconds)
+    if let trail {
+      trail.record(
+        AuditRecording.event(
+          record, error: failure, requestID: requestID, sourceIP: context.remoteAddress?.ipAddress ?? "127.0.0.1",
+          userAgent: request.headers[.userAgent], snapshot: iam.directory.snapshot))
+    }
     logger.info(
       "request",
       metadata: [
-        "request_id": .string(requestID), "caller": .string(callerARN), "operation": .string(operation),
+        "request_id": .string(requestID), "caller": .string(record.caller?.arn ?? "-"), "operation": .string(record.operation),
         "status": .stringConvertible(response.status.code), "duration_ms": .string(String(format: "%.2f", seconds * 1000)),
       ])
     return response
@@ -100,9 +114,16 @@ struct AWSEndpoint: Sendable {
     }
   }
 
-  /// An error that happened once the operation was known, for logs and metrics.
-  struct OperationFailure: Error {
-    var operation: String
+  /// What the endpoint learned about a request as it went: for metrics, the log and the trail.
+  struct RequestRecord {
+    var service = "iam"
+    var operation = "unknown"
+    var region = "us-east-1"
+    var accessKeyID: String?
+    var caller: Caller?
+    var input: ModelValue?
+    var output: ModelValue?
+    var time = Date()
   }
 
   /// Validated once rather than on every response.
@@ -115,20 +136,28 @@ struct AWSEndpoint: Sendable {
     return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: xml)))
   }
 
-  /// Authenticates, decodes, runs and encodes; returns the XML, the operation and the caller.
+  /// Authenticates, decodes, runs and encodes; returns the response body. `record` collects
+  /// the service, operation, caller, input and output as they become known.
   private func handle(
     _ request: Request, body: [UInt8], context: PortcullisRequestContext, requestID: String,
-    service: inout String
-  ) throws(AWSError) -> (String, String, String) {
+    record: inout RequestRecord
+  ) throws(AWSError) -> String {
     var headers: [(name: String, value: String)] = []
     headers.reserveCapacity(request.headers.count + 1)
     // HTTP types moves `Host` into the `:authority` pseudo-header; SigV4 signs it as `host`.
     if let authority = request.head.authority { headers.append(("host", authority)) }
     for field in request.headers { headers.append((field.name.rawName, field.value)) }
     let signed = SignedRequest(method: request.method.rawValue, target: request.uri.description, headers: headers, body: body)
+    if let unsigned = try unsignedSTSRequest(
+      request, signed: signed, body: body, context: context, requestID: requestID, record: &record)
+    {
+      return unsigned
+    }
     let authorization = try verifier.authorization(of: signed)
 
-    service = authorization.service
+    record.service = authorization.service
+    record.region = authorization.region
+    record.accessKeyID = authorization.accessKeyID
     let snapshot = iam.directory.snapshot
     let caller: Caller
     if authorization.accessKeyID.hasPrefix("ASIA") || authorization.securityToken != nil {
@@ -143,6 +172,14 @@ struct AWSEndpoint: Sendable {
       caller = Caller(
         session: session, sourceIP: context.remoteAddress?.ipAddress ?? "127.0.0.1", secureTransport: false,
         region: authorization.region, time: Date(), userAgent: request.headers[.userAgent])
+      // A request signed with a role session's credentials is a use of the role (`RoleLastUsed`).
+      if case .assumedRole(let roleName, let roleID) = caller.session?.kind,
+        iam.lastUsed.record(
+          roleName: roleName, roleID: roleID, accountID: caller.accountID, region: authorization.region, at: caller.time)
+      {
+        let iam = self.iam
+        Task.detached { iam.lastUsed.flush(into: iam.directory) }
+      }
     } else {
       guard let key = snapshot.accessKey(authorization.accessKeyID), key.isActive,
         let secret = iam.directory.secrets.open(key.sealedSecret)
@@ -160,6 +197,11 @@ struct AWSEndpoint: Sendable {
       }
     }
 
+    record.caller = caller
+    if let target = request.headers[Self.targetField] {
+      return try handleJSON(target: target, body: body, caller: caller, service: authorization.service, record: &record)
+    }
+
     var parameters = FormURLEncoding.decode(String(decoding: signed.query.utf8, as: UTF8.self))
     if request.method == .post { parameters += FormURLEncoding.decode(bytes: body) }
     parameters.removeAll { name, _ in
@@ -171,21 +213,24 @@ struct AWSEndpoint: Sendable {
     switch authorization.service {
     case "sts":
       let decoded = try stsDecoder.decode(parameters)
+      record.operation = decoded.operation.name
+      record.input = decoded.input
       let output = try sts.handle(decoded.operation.name, input: decoded.input, caller: caller)
-      return (stsEncoder.encode(output, for: decoded.operation, requestId: requestID), decoded.operation.name, caller.arn)
+      record.output = output
+      return stsEncoder.encode(output, for: decoded.operation, requestId: requestID)
     case "iam":
       // GetSessionToken credentials without MFA cannot call IAM, as on AWS.
       if caller.session?.kind == .sessionToken && caller.session?.mfaAuthenticatedAt == nil {
         throw .invalidClientTokenId()
       }
+      // Federated users' credentials (GetFederationToken) cannot call IAM at all.
+      if case .federatedUser? = caller.session?.kind { throw .invalidClientTokenId() }
       let decoded = try iamDecoder.decode(parameters)
-      do {
-        let output = try iam.handle(decoded.operation.name, input: decoded.input, caller: caller)
-        let xml = iamEncoder.encode(output, for: decoded.operation, requestId: requestID)
-        return (xml, decoded.operation.name, caller.arn)
-      } catch {
-        throw error
-      }
+      record.operation = decoded.operation.name
+      record.input = decoded.input
+      let output = try iam.handle(decoded.operation.name, input: decoded.input, caller: caller)
+      record.output = output
+      return iamEncoder.encode(output, for: decoded.operation, requestId: requestID)
     default:
       throw AWSError(
         code: "InvalidAction", message: "The service \(authorization.service) is not available on this endpoint.", status: 400)

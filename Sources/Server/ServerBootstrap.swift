@@ -38,6 +38,8 @@ public enum ServerBootstrap {
     } else {
       let dir = configuration.dataDirectory
       try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+      // One process at a time owns the directory (see `DataDirectoryLock`).
+      try DataDirectoryLock(directory: dir).holdUntilExit()
       secrets = try SecretBox.load(path: "\(dir)/master.key", override: configuration.masterKey)
       store = try SQLiteDirectoryStore(path: "\(dir)/portcullis.sqlite")
     }
@@ -47,7 +49,9 @@ public enum ServerBootstrap {
       try directory.write { tx throws(AWSError) in
         let now = Date()
         let accountID: String
-        if let first = tx.snapshot.accounts.keys.sorted().first {
+        // The server's own account is the oldest: accounts made later (Organizations'
+        // `CreateAccount`, `admin create-account`) never get the first start's root key.
+        if let first = tx.snapshot.accounts.values.map(\.account).min(by: { ($0.createDate, $0.id) < ($1.createDate, $1.id) })?.id {
           accountID = first
         } else {
           accountID = configuration.accountID ?? Identifiers.accountID()

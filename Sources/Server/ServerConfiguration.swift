@@ -19,6 +19,9 @@ public struct ServerConfiguration: Sendable {
   /// Quotas that differ from AWS's defaults, by name (see `IAMQuotas.named`), e.g. `users` raised
   /// for a load test with 100,000 users.
   public var quotas: [String: Int] = [:]
+  /// Record every request in the audit trail (`<data dir>/trail`); off with `PORTCULLIS_TRAIL=off`.
+  /// An in-memory server has no trail.
+  public var trail = true
 
   public init() {}
 
@@ -34,6 +37,7 @@ public struct ServerConfiguration: Sendable {
     c.masterKey = env["PORTCULLIS_MASTER_KEY"]
     if let users = env["PORTCULLIS_USERS_QUOTA"].flatMap(Int.init) { c.quotas["users"] = users }
     if let list = env["PORTCULLIS_QUOTAS"] { _ = c.setQuotas(list) }
+    if let v = env["PORTCULLIS_TRAIL"] { c.trail = !["0", "false", "no", "off"].contains(v.lowercased()) }
     return c
   }
 

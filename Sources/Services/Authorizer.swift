@@ -15,6 +15,8 @@ public final class Authorizer: Sendable {
   private let compiled = Mutex<[String: Policy]>([:])
   private let slots = Mutex<[SlotKey: (sequence: Int64, identity: PolicySlot, boundary: PolicySlot?)]>([:])
   private let baseContexts = Mutex<[BaseContextKey: RequestContext]>([:])
+  /// Each account's compiled SCP/RCP chains and organization keys (`Authorizer+Organizations`).
+  let organizationPlacements = OrganizationPlacementCache()
 
   /// A principal's identity slot in the cache: its account and user id.
   private struct SlotKey: Hashable {
@@ -42,8 +44,13 @@ public final class Authorizer: Sendable {
   /// Called with every decision's outcome (for metrics).
   private let onDecision: (@Sendable (Decision.Outcome) -> Void)?
 
-  public init(onDecision: (@Sendable (Decision.Outcome) -> Void)? = nil) {
+  /// Seals the details of each denial into its `AccessDenied` message (see
+  /// `AuthorizationMessage`); without a ring the message carries none.
+  public let messageKeys: SessionKeyRing?
+
+  public init(onDecision: (@Sendable (Decision.Outcome) -> Void)? = nil, messageKeys: SessionKeyRing? = nil) {
     self.onDecision = onDecision
+    self.messageKeys = messageKeys
   }
 
   /// Allows the call or throws AWS's `AccessDenied`.
@@ -59,7 +66,24 @@ public final class Authorizer: Sendable {
     onDecision?(decision.outcome)
     guard !decision.isAllowed else { return }
     let reason = decision.awsReason(action: action).map { " \($0)" } ?? ""
-    throw .accessDenied("User: \(caller.arn) is not authorized to perform: \(action) on resource: \(resource)\(reason)")
+    let encoded = encodedMessage(decision, caller, action: action, resource: resource, context: context, snapshot: snapshot)
+    throw .accessDenied(
+      "User: \(caller.arn) is not authorized to perform: \(action) on resource: \(resource)\(reason)\(encoded)")
+  }
+
+  /// ` Encoded authorization failure message: …` for a denial, or nothing without a ring.
+  private func encodedMessage(
+    _ decision: Decision, _ caller: Caller, action: String, resource: String, context: [String: ContextValue],
+    snapshot: DirectorySnapshot
+  ) -> String {
+    guard let messageKeys else { return "" }
+    var requestContext = callerContext(caller, snapshot: snapshot)
+    for (key, value) in context { requestContext[key] = value }
+    let request = AuthorizationRequest(principal: caller.principal, action: action, resource: resource, context: requestContext)
+    let message = AuthorizationMessage(
+      decision: decision, request: request, principalID: caller.userID, principalName: caller.userName,
+      keyNames: Array(context.keys))
+    return " Encoded authorization failure message: \(message.encoded(with: messageKeys))"
   }
 
   /// The engine's decision for the call.

@@ -9,7 +9,7 @@ struct Portcullis: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "portcullis",
     abstract: "A self-hosted, AWS-compatible IAM: policy engine, server and analyzer.",
-    subcommands: [ServeCommand.self, PolicyCommand.self, AdminCommand.self])
+    subcommands: [ServeCommand.self, PolicyCommand.self, AnalyzeCommand.self, TrailCommand.self, AdminCommand.self])
 
   /// Parses and runs the command, as ArgumentParser's own entry point does, after one thing only
   /// the entry point can do: for `serve`, run Swift concurrency's jobs on NIO's event loops, so
@@ -38,7 +38,7 @@ struct PolicyCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "policy",
     abstract: "Validate, evaluate and benchmark IAM policy documents.",
-    subcommands: [PolicyValidateCommand.self, PolicyEvalCommand.self, PolicyBenchCommand.self])
+    subcommands: [PolicyValidateCommand.self, PolicyLintCommand.self, PolicyEvalCommand.self, PolicyBenchCommand.self])
 }
 
 /// `portcullis admin ...`: operator tasks on a data directory (the server need not be running;
@@ -49,5 +49,9 @@ struct AdminCommand: AsyncParsableCommand {
     abstract: "Administer a Portcullis data directory.",
     subcommands: [
       // One line per subcommand, in the order `--help` lists them.
+      AdminRotateMasterKeyCommand.self,
+      AdminCreateAccountCommand.self,
+      AdminCreateRootKeyCommand.self,
+      AdminListAccountsCommand.self,
     ])
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Audit
 import Foundation
 import Hummingbird
 import Logging
@@ -80,10 +81,32 @@ struct ServeCommand: AsyncParsableCommand {
     fflush(nil)
     let lastUsed = LastUsedRecorder()
     let sessionKeys = try ServerBootstrap.sessionKeys(config)
+    let (trail, alerts) = try openTrail(config, logger: logger)
     let app = PortcullisServer.application(
-      configuration: config, directory: directory, lastUsed: lastUsed, sessionKeys: sessionKeys, logger: logger)
+      configuration: config, directory: directory, lastUsed: lastUsed, sessionKeys: sessionKeys, trail: trail,
+      logger: logger)
     try await app.runService()
-    // In-flight requests have finished; keep their last-used data.
+    // In-flight requests have finished; keep their last-used data and every event they made.
     lastUsed.flush(into: directory)
+    trail?.shutdown()
+    await alerts?.shutdown()
+  }
+
+  /// The audit trail in `<data dir>/trail` with the alert rules watching it; none in memory or
+  /// with `PORTCULLIS_TRAIL=off`. A rules file with mistakes stops the start, listing them all.
+  func openTrail(_ config: ServerConfiguration, logger: Logger) throws -> (TrailWriter?, AlertEngine?) {
+    guard config.trail, !config.inMemory else { return (nil, nil) }
+    let alertConfiguration: AlertConfiguration
+    do {
+      alertConfiguration = try AlertConfiguration.load(dataDirectory: config.dataDirectory)
+    } catch {
+      throw ValidationError(error.description)
+    }
+    let trail = try TrailWriter(files: TrailFiles(dataDirectory: config.dataDirectory))
+    let alerts = AlertEngine(
+      configuration: alertConfiguration, dataDirectory: config.dataDirectory,
+      log: { alert in logger.warning("alert", metadata: ["rule": .string(alert.ruleID), "summary": .string(alert.summary)]) })
+    trail.observe { record in alerts.observe(record) }
+    return (trail, alerts)
   }
 }

@@ -171,13 +171,22 @@ def make_policy(iam):
 
 
 @pytest.fixture(scope="session")
-def aws_cli(server, tmp_path_factory):
+def aws_cli(aws_cli_for, server):
     """`aws_cli("iam", "list-users", ..., key=..., secret=...)` -> CompletedProcess (text)."""
+    return aws_cli_for(server)
+
+
+@pytest.fixture(scope="session")
+def aws_cli_for(tmp_path_factory):
+    """`aws_cli_for(server)` -> the `aws_cli` runner for another server than the shared one."""
     exe = shutil.which("aws")
     if exe is None:
         pytest.skip("the AWS CLI is not installed")
     home = tmp_path_factory.mktemp("awscli-home")
+    return lambda server: _aws_cli_runner(exe, home, server)
 
+
+def _aws_cli_runner(exe, home, server):
     def run(*args, key=ROOT_ACCESS_KEY_ID, secret=ROOT_SECRET_ACCESS_KEY, timeout=60):
         env = {
             "PATH": os.environ.get("PATH", ""), "HOME": str(home),

@@ -4,12 +4,17 @@ installed, otherwise from RFC 6238 computed here."""
 import base64
 import hashlib
 import hmac
+import json
+import shutil
 import struct
+import subprocess
 import time
 
 from botocore.config import Config
 
-from portcullis_e2e import REGION, allow, boto_session, expect_error, unique
+import pytest
+
+from portcullis_e2e import ACCOUNT_ID, REGION, allow, boto_session, expect_error, unique
 
 try:
     import pyotp
@@ -68,3 +73,54 @@ def test_enable_device_and_get_session_token_with_mfa(server, iam, make_user):
     iam.deactivate_mfa_device(UserName=user.name, SerialNumber=serial)
     iam.delete_virtual_mfa_device(SerialNumber=serial)
     assert serial not in [d["SerialNumber"] for d in iam.list_virtual_mfa_devices()["VirtualMFADevices"]]
+
+
+# ---------------------------------------------------------------------------------------------
+# The QR code of a new device: a real PNG that a QR reader (zbarimg, from zbar-tools) decodes to
+# AWS's otpauth:// URI, otpauth://totp/$virtualMFADeviceName@$AccountName?secret=$Base32String.
+# ---------------------------------------------------------------------------------------------
+
+
+def decode_qr(png_path):
+    """The text of the QR code in the PNG at `png_path`, read by zbarimg."""
+    if shutil.which("zbarimg") is None:
+        pytest.skip("zbarimg (zbar-tools) is not installed")
+    result = subprocess.run(["zbarimg", "--quiet", "--raw", str(png_path)], capture_output=True, text=True, timeout=30)
+    assert result.returncode == 0, f"zbarimg found no QR code: {result.stderr}"
+    return result.stdout.strip()
+
+
+def test_create_virtual_mfa_device_returns_a_qr_code_of_the_otpauth_uri(iam, tmp_path):
+    name = unique("qr")
+    device = iam.create_virtual_mfa_device(VirtualMFADeviceName=name)["VirtualMFADevice"]
+    png = device["QRCodePNG"]
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    seed = device["Base32StringSeed"].decode()
+    path = tmp_path / "device.png"
+    path.write_bytes(png)
+    assert decode_qr(path) == f"otpauth://totp/{name}@{ACCOUNT_ID}?secret={seed}"
+    iam.delete_virtual_mfa_device(SerialNumber=device["SerialNumber"])
+
+
+def test_cli_writes_the_qr_code_png_and_the_seed_to_the_outfile(aws_cli, iam, tmp_path):
+    name = unique("qrcli")
+    png_path = tmp_path / "qr.png"
+    result = aws_cli(
+        "iam", "create-virtual-mfa-device", "--virtual-mfa-device-name", name,
+        "--outfile", str(png_path), "--bootstrap-method", "QRCodePNG")
+    assert result.returncode == 0, result.stderr
+    serial = json.loads(result.stdout)["VirtualMFADevice"]["SerialNumber"]
+    uri = decode_qr(png_path)
+    assert uri.startswith(f"otpauth://totp/{name}@{ACCOUNT_ID}?secret=")
+    seed = uri.split("secret=", 1)[1]
+    assert len(seed) == 32 and base64.b32decode(seed)
+    iam.delete_virtual_mfa_device(SerialNumber=serial)
+
+    # The other bootstrap method writes the Base32 seed itself.
+    seed_path = tmp_path / "seed.txt"
+    result = aws_cli(
+        "iam", "create-virtual-mfa-device", "--virtual-mfa-device-name", name + "b",
+        "--outfile", str(seed_path), "--bootstrap-method", "Base32StringSeed")
+    assert result.returncode == 0, result.stderr
+    assert len(seed_path.read_text().strip()) == 32
+    iam.delete_virtual_mfa_device(SerialNumber=json.loads(result.stdout)["VirtualMFADevice"]["SerialNumber"])

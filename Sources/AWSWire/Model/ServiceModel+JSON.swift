@@ -23,7 +23,8 @@ extension ServiceModel {
     try self.init(
       metadata: Metadata(
         apiVersion: raw.metadata.apiVersion, protocolName: raw.metadata.protocol,
-        xmlNamespace: raw.metadata.xmlNamespace),
+        xmlNamespace: raw.metadata.xmlNamespace ?? "", targetPrefix: raw.metadata.targetPrefix,
+        jsonVersion: raw.metadata.jsonVersion),
       operations: operations, shapes: shapes)
   }
 }
@@ -34,7 +35,9 @@ private struct RawModel: Decodable {
   struct Metadata: Decodable {
     var apiVersion: String
     var `protocol`: String
-    var xmlNamespace: String
+    var xmlNamespace: String?
+    var targetPrefix: String?
+    var jsonVersion: String?
   }
 
   struct Operation: Decodable {

@@ -13,14 +13,24 @@ public struct ServiceModel: Sendable {
     public let apiVersion: String
     /// The protocol name (`query`).
     public let protocolName: String
-    /// The namespace of response and error XML documents.
+    /// The namespace of response and error XML documents (empty for JSON services).
     public let xmlNamespace: String
+    /// The `X-Amz-Target` prefix of a JSON service (`AWSOrganizationsV20161128`); `nil` for Query.
+    public let targetPrefix: String?
+    /// The JSON protocol version (`1.1`), which is also the content type's
+    /// (`application/x-amz-json-1.1`); `nil` for Query.
+    public let jsonVersion: String?
 
     /// Creates metadata.
-    public init(apiVersion: String, protocolName: String, xmlNamespace: String) {
+    public init(
+      apiVersion: String, protocolName: String, xmlNamespace: String, targetPrefix: String? = nil,
+      jsonVersion: String? = nil
+    ) {
       self.apiVersion = apiVersion
       self.protocolName = protocolName
       self.xmlNamespace = xmlNamespace
+      self.targetPrefix = targetPrefix
+      self.jsonVersion = jsonVersion
     }
   }
 

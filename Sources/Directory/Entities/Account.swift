@@ -6,6 +6,9 @@ public struct Account: Codable, Sendable, Equatable {
   public var id: String
   /// The account alias (at most one, as in AWS).
   public var alias: String?
+  /// The account password policy; `nil` while AWS's default rules apply. Optional, so rows
+  /// written before password policies existed still decode.
+  public var passwordPolicy: PasswordPolicy?
   public var createDate: Date
 
   public init(id: String, alias: String? = nil, createDate: Date) {

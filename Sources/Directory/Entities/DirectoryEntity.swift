@@ -3,6 +3,9 @@ import Foundation
 /// The kinds of entity the store keeps, one table row per entity.
 public enum EntityKind: String, Codable, Sendable, CaseIterable {
   case account, user, group, role, policy, accessKey, instanceProfile, mfaDevice
+  case oidcProvider
+  /// AWS Organizations, stored under the management account (`Entities/Organization.swift`).
+  case organization, organizationalUnit, organizationAccount, organizationPolicy
 }
 
 /// An entity the directory stores: it knows its kind, its account and its key within the

@@ -17,6 +17,8 @@ public struct Role: Codable, Sendable, Equatable {
   public var permissionsBoundary: String?
   public var inlinePolicies: [String: String] = [:]
   public var attachedPolicies: [String] = []
+  /// When a session of the role last signed a request, and in which Region (`RoleLastUsed`);
+  /// `nil` until then (and in rows written before this was recorded).
   public var lastUsedDate: Date?
   public var lastUsedRegion: String?
 

@@ -18,6 +18,9 @@ public struct User: Codable, Sendable, Equatable {
   /// Names of the groups the user belongs to, in joining order.
   public var groups: [String] = []
   public var passwordLastUsed: Date?
+  /// The console password (`CreateLoginProfile`); `nil` when the user cannot sign in. Optional,
+  /// so rows written before login profiles existed still decode.
+  public var loginProfile: LoginProfile?
 
   public init(accountID: String, id: String, name: String, path: String, createDate: Date) {
     self.accountID = accountID

@@ -11,4 +11,15 @@ public protocol DirectoryStore: Sendable {
   func commit(_ changes: [EntityChange]) throws -> Int64
   /// Committed changes after `sequence`, oldest first (for catching up).
   func changes(after sequence: Int64, limit: Int) throws -> [ChangeRecord]
+  /// Commits `changes` as `commit` does and, in the same transaction, replaces every change
+  /// already in the log by `rewrite` of it: re-sealing secrets under a new master key must not
+  /// leave copies sealed under the old one in the log.
+  func commit(_ changes: [EntityChange], rewritingLog rewrite: (EntityChange) throws -> EntityChange) throws -> Int64
+}
+
+extension DirectoryStore {
+  /// For a store without a log of its own to rewrite: commits `changes` only.
+  public func commit(_ changes: [EntityChange], rewritingLog rewrite: (EntityChange) throws -> EntityChange) throws -> Int64 {
+    try commit(changes)
+  }
 }

@@ -60,28 +60,55 @@ public final class SQLiteDirectoryStore: DirectoryStore {
   }
 
   public func commit(_ changes: [EntityChange]) throws -> Int64 {
+    try writer.write { db in try Self.commit(changes, in: db) }
+  }
+
+  public func commit(_ changes: [EntityChange], rewritingLog rewrite: (EntityChange) throws -> EntityChange) throws -> Int64 {
     try writer.write { db in
-      let log = try EntityChange.encoder.encode(changes)
-      try db.execute(
-        sql: "INSERT INTO change_log (committed_at, changes) VALUES (?, ?)",
-        arguments: [Date().timeIntervalSince1970, log])
-      let sequence = db.lastInsertedRowID
-      for change in changes {
-        if let body = change.body {
-          try db.execute(
-            sql: """
-              INSERT INTO entity (kind, account_id, key, body, sequence) VALUES (?, ?, ?, ?, ?)
-              ON CONFLICT (kind, account_id, key) DO UPDATE SET body = excluded.body, sequence = excluded.sequence
-              """,
-            arguments: [change.kind.rawValue, change.accountID, change.key, body, sequence])
-        } else {
-          try db.execute(
-            sql: "DELETE FROM entity WHERE kind = ? AND account_id = ? AND key = ?",
-            arguments: [change.kind.rawValue, change.accountID, change.key])
-        }
+      let rows = try Row.fetchAll(db, sql: "SELECT sequence, changes FROM change_log")
+      for row in rows {
+        let data: Data = row["changes"]
+        let logged = try EntityChange.decoder.decode([EntityChange].self, from: data)
+        let rewritten = try logged.map(rewrite)
+        guard rewritten != logged else { continue }
+        try db.execute(
+          sql: "UPDATE change_log SET changes = ? WHERE sequence = ?",
+          arguments: [try EntityChange.encoder.encode(rewritten), row["sequence"] as Int64])
       }
-      return sequence
+      return try Self.commit(changes, in: db)
     }
+  }
+
+  /// Rebuilds the database file and empties the write-ahead log, so that rows rewritten or
+  /// deleted leave no old copy in free pages or in the WAL. Run while no server uses the file.
+  public func compact() throws {
+    try writer.writeWithoutTransaction { db in
+      try db.execute(sql: "VACUUM")
+      try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)")
+    }
+  }
+
+  private static func commit(_ changes: [EntityChange], in db: Database) throws -> Int64 {
+    let log = try EntityChange.encoder.encode(changes)
+    try db.execute(
+      sql: "INSERT INTO change_log (committed_at, changes) VALUES (?, ?)",
+      arguments: [Date().timeIntervalSince1970, log])
+    let sequence = db.lastInsertedRowID
+    for change in changes {
+      if let body = change.body {
+        try db.execute(
+          sql: """
+            INSERT INTO entity (kind, account_id, key, body, sequence) VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT (kind, account_id, key) DO UPDATE SET body = excluded.body, sequence = excluded.sequence
+            """,
+          arguments: [change.kind.rawValue, change.accountID, change.key, body, sequence])
+      } else {
+        try db.execute(
+          sql: "DELETE FROM entity WHERE kind = ? AND account_id = ? AND key = ?",
+          arguments: [change.kind.rawValue, change.accountID, change.key])
+      }
+    }
+    return sequence
   }
 
   public func changes(after sequence: Int64, limit: Int) throws -> [ChangeRecord] {

@@ -115,7 +115,7 @@ extension IAMService {
     if wants("Role") {
       roles = account.roles.values.sorted { $0.name.lowercased() < $1.name.lowercased() }.map { r in
         let profiles = account.instanceProfiles.values.filter { $0.roles.contains { $0.lowercased() == r.name.lowercased() } }
-        var model = r.model(full: true)
+        var model = lastUsed.withPendingUse(r).model(full: true)
         if case .structure(var members) = model {
           members["InstanceProfileList"] = .list(profiles.map { profileModel($0, account) })
           members["RolePolicyList"] = inline(r.inlinePolicies)

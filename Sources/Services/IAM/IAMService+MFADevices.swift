@@ -53,13 +53,27 @@ extension IAMService {
       tx.put(device)
       return device
     }
-    // QRCodePNG is not produced yet: clients can build the otpauth:// URI from the seed.
     return .structure([
       "VirtualMFADevice": .object([
         "SerialNumber": .string(device.serialNumber), "Base32StringSeed": .blob(Data(seed.utf8)),
+        "QRCodePNG": .blob(Self.qrCodePNG(Self.otpauthURI(deviceName: name, accountName: caller.accountID, seed: seed))),
         "Tags": device.tags.model,
       ])
     ])
+  }
+
+  /// The URI AWS documents for `QRCodePNG`: `otpauth://totp/$virtualMFADeviceName@$AccountName?secret=$Base32String`,
+  /// where AccountName is the account id for a device not yet assigned to a user (as every
+  /// new device is). Authenticator apps show the label and take the seed from `secret`.
+  static func otpauthURI(deviceName: String, accountName: String, seed: String) -> String {
+    "otpauth://totp/\(deviceName)@\(accountName)?secret=\(seed)"
+  }
+
+  /// A PNG of the QR code of `uri` (level M, 4 pixels per module with a 4-module quiet zone).
+  static func qrCodePNG(_ uri: String) -> Data {
+    // INVARIANT: device names are at most 226 characters, so the URI fits in version 40 at M.
+    guard let code = try? QRCode(text: uri, errorCorrection: .medium) else { return Data() }
+    return PNGImage(code, scale: 4).data
   }
 
   /// Reads the user, serial and both codes of `EnableMFADevice` and `ResyncMFADevice`.

@@ -78,7 +78,8 @@ extension IAMService {
     let snapshot = directory.snapshot
     let name = input.string("RoleName") ?? ""
     try authorize(caller, "GetRole", roleARN(name, caller, snapshot), snapshot: snapshot)
-    return .structure(["Role": try role(name, in: accountDirectory(caller, snapshot)).model(full: true)])
+    // Uses not yet flushed count: a role used a moment ago shows it, as the access key API does.
+    return .structure(["Role": lastUsed.withPendingUse(try role(name, in: accountDirectory(caller, snapshot))).model(full: true)])
   }
 
   func listRoles(_ input: ModelValue, _ caller: Caller) throws(AWSError) -> ModelValue {

@@ -143,6 +143,7 @@ extension IAMService {
       try authorize(caller, "DeleteUser", userARN(name, caller, tx.snapshot), snapshot: tx.snapshot)
       let account = try tx.account(caller.accountID)
       let user = try user(name, in: account)
+      if user.loginProfile != nil { throw .deleteConflict("Cannot delete entity, must delete login profile first.") }
       if account.accessKeys.values.contains(where: { $0.userName?.lowercased() == user.name.lowercased() }) {
         throw .deleteConflict("Cannot delete entity, must delete access keys first.")
       }

@@ -12,16 +12,22 @@ public final class IAMService: Sendable {
   public let quotas: IAMQuotas
   /// Access-key uses not yet written to the directory.
   public let lastUsed: LastUsedRecorder
+  /// Hashes console passwords (`IAMService+LoginProfiles`).
+  public let passwords: PasswordHasher
   let now: @Sendable () -> Date
+  /// The latest credential report of each account (`IAMService+CredentialReport`).
+  let credentialReports = CredentialReportStore()
 
   public init(
     directory: Directory, authorizer: Authorizer, quotas: IAMQuotas = IAMQuotas(),
-    lastUsed: LastUsedRecorder = LastUsedRecorder(), now: @escaping @Sendable () -> Date = Date.init
+    lastUsed: LastUsedRecorder = LastUsedRecorder(), passwords: PasswordHasher = PasswordHasher(),
+    now: @escaping @Sendable () -> Date = Date.init
   ) {
     self.directory = directory
     self.authorizer = authorizer
     self.quotas = quotas
     self.lastUsed = lastUsed
+    self.passwords = passwords
     self.now = now
   }
 
@@ -40,6 +46,11 @@ public final class IAMService: Sendable {
     registerInstanceProfiles(&h)
     registerAccount(&h)
     registerMFADevices(&h)
+    registerCredentialReport(&h)
+    registerSimulation(&h)
+    registerLoginProfiles(&h)
+    registerPasswordPolicy(&h)
+    registerOIDCProviders(&h)
     return h
   }()
 

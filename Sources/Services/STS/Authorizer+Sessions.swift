@@ -25,6 +25,10 @@ extension Authorizer {
   func callerSlots(
     _ caller: Caller, snapshot: DirectorySnapshot
   ) -> (identity: PolicySlot, boundary: PolicySlot?, session: PolicySlot?) {
+    if let session = caller.session, case .federatedUser(let userName, let userID) = session.kind {
+      let (identity, boundary) = federatingSlots(caller, userName: userName, userID: userID, snapshot: snapshot)
+      return (identity, boundary, self.sessionSlot(session, snapshot: snapshot))
+    }
     guard let session = caller.session, case .assumedRole = session.kind else {
       let (identity, boundary) = identitySlots(caller, snapshot: snapshot)
       return (identity, boundary, nil)
@@ -35,6 +39,26 @@ extension Authorizer {
     }
     let (identity, boundary) = roleSlots(role, snapshot: snapshot)
     return (identity, boundary, sessionSlot)
+  }
+
+  /// A federated user's outer bound: the identity policies and boundary of the IAM user who
+  /// called `GetFederationToken` (none once that user is deleted or replaced), or everything
+  /// for the root user's federated users; the session policies then narrow it.
+  func federatingSlots(
+    _ caller: Caller, userName: String?, userID: String, snapshot: DirectorySnapshot
+  ) -> (PolicySlot, PolicySlot?) {
+    guard let userName else {
+      let everything = policy(
+        #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#, kind: .managed,
+        name: "root user")
+      return (PolicySlot(kind: .identity, policies: everything.map { [$0] } ?? []), nil)
+    }
+    guard snapshot.accounts[caller.accountID]?.users[userName.lowercased()]?.id == userID else {
+      return (PolicySlot(kind: .identity, policies: []), nil)
+    }
+    var parent = caller
+    parent.userName = userName
+    return identitySlots(parent, snapshot: snapshot)
   }
 
   /// A role's identity policies and permissions boundary, compiled.
@@ -78,6 +102,7 @@ extension Authorizer {
       c["aws:MultiFactorAuthAge"] = .single(String(max(0, Int(caller.time.timeIntervalSince(mfa)))))
     }
     if let source = session.sourceIdentity { c["aws:SourceIdentity"] = .single(source) }
+    if let provider = session.federatedProvider { c["aws:FederatedProvider"] = .single(provider) }
     if case .assumedRole = session.kind {
       let role = caller.sessionRole(in: snapshot)
       if let arn = role?.arn ?? caller.principal.roleARN { c["aws:PrincipalArn"] = .single(arn) }
@@ -95,6 +120,10 @@ extension Authorizer {
     context: [String: ContextValue], snapshot: DirectorySnapshot
   ) -> Decision {
     var requestContext = callerContext(caller, snapshot: snapshot)
+    // SCPs of the caller's account, RCPs of the resource's, and the organization keys.
+    let organization = organizationGuardrails(
+      caller, action: action, resourceAccount: resourceAccount, snapshot: snapshot)
+    for (key, value) in organization.context { requestContext[key] = value }
     for (key, value) in context { requestContext[key] = value }
     let request = AuthorizationRequest(
       principal: caller.principal, action: action, resource: resource, context: requestContext,
@@ -102,7 +131,9 @@ extension Authorizer {
     let (identity, boundary, session) = callerSlots(caller, snapshot: snapshot)
     return CompiledPolicySet(
       identity: identity, resource: resourcePolicy.map { PolicySlot(kind: .resource, policies: [$0]) },
-      permissionsBoundary: boundary, session: session
+      permissionsBoundary: boundary, session: session,
+      serviceControlLevels: organization.serviceControlLevels,
+      resourceControlLevels: organization.resourceControlLevels
     ).decide(request)
   }
 }

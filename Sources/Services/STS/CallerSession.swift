@@ -21,6 +21,11 @@ public struct CallerSession: Sendable, Equatable {
     case assumedRole(roleName: String, roleID: String)
     /// `GetSessionToken`: the user's (or root's) own permissions.
     case sessionToken
+    /// `GetFederationToken`: a federated user whose permissions are the session policies
+    /// within those of IAM user `userName` (`nil`: the root user) with unique id `userID`.
+    case federatedUser(userName: String?, userID: String)
+    /// The sign-in endpoint's console session: the user's own permissions.
+    case consoleSignIn
   }
 
   public var kind: Kind
@@ -41,6 +46,8 @@ public struct CallerSession: Sendable, Equatable {
   public var transitiveTagKeys: [String]
   /// `aws:SourceIdentity`.
   public var sourceIdentity: String?
+  /// `aws:FederatedProvider`: the OIDC provider of a web identity session.
+  public var federatedProvider: String?
 
   /// The session facts of an opened token.
   public init(_ token: SessionToken) {
@@ -49,10 +56,17 @@ public struct CallerSession: Sendable, Equatable {
     {
       kind = .assumedRole(roleName: roleName, roleID: token.principalID)
       roleSessionName = session
+    } else if case .federatedUser = RequestPrincipal(token.principalARN).kind {
+      kind = .federatedUser(userName: token.federatingUserName, userID: token.federatingUserID ?? "")
+      roleSessionName = nil
+    } else if token.consoleSignIn == true {
+      kind = .consoleSignIn
+      roleSessionName = nil
     } else {
       kind = .sessionToken
       roleSessionName = nil
     }
+    federatedProvider = token.federatedProvider
     issuedAt = token.issuedAt
     expiration = token.expiration
     mfaAuthenticatedAt = token.mfaAuthenticatedAt

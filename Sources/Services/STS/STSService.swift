@@ -22,11 +22,15 @@ public final class STSService: Sendable {
   public let keyRing: SessionKeyRing
   let verifyMFA: MFAVerifier
   let now: @Sendable () -> Date
+  /// OIDC providers' signing keys, for `AssumeRoleWithWebIdentity`.
+  public let oidcKeys: OIDCSigningKeys
 
   public init(
     directory: Directory, authorizer: Authorizer, keyRing: SessionKeyRing,
-    verifyMFA: @escaping MFAVerifier = { _, _, _ in false }, now: @escaping @Sendable () -> Date = Date.init
+    verifyMFA: @escaping MFAVerifier = { _, _, _ in false }, now: @escaping @Sendable () -> Date = Date.init,
+    oidcKeys: OIDCSigningKeys = OIDCSigningKeys(directory: nil)
   ) {
+    self.oidcKeys = oidcKeys
     self.directory = directory
     self.authorizer = authorizer
     self.keyRing = keyRing
@@ -43,6 +47,9 @@ public final class STSService: Sendable {
     registerCallerIdentity(&h)
     registerAssumeRole(&h)
     registerSessionToken(&h)
+    registerWebIdentity(&h)
+    registerFederationToken(&h)
+    registerDecodeAuthorizationMessage(&h)
     return h
   }()
 
@@ -54,6 +61,10 @@ public final class STSService: Sendable {
     guard let handler = Self.handlers[operation] else { throw .stsInvalidAction(operation) }
     // `GetSessionToken` credentials may call no STS operation but these two, as in AWS.
     if caller.session?.kind == .sessionToken, operation != "AssumeRole", operation != "GetCallerIdentity" {
+      throw .accessDenied("Cannot call \(operation) with session credentials")
+    }
+    // Federated users (`GetFederationToken`) may call no STS operation but GetCallerIdentity.
+    if case .federatedUser? = caller.session?.kind, operation != "GetCallerIdentity" {
       throw .accessDenied("Cannot call \(operation) with session credentials")
     }
     do {

@@ -46,6 +46,17 @@ public struct SessionToken: Codable, Sendable, Equatable {
   public var tags: [Tag]
   /// The keys of `tags` that pass on to sessions this one assumes.
   public var transitiveTagKeys: [String]
+  /// For a federated user (`GetFederationToken`): the IAM user whose policies bound the session
+  /// (`nil` when root asked), and its unique id (or the account id for root), so credentials of
+  /// a deleted user's federated users stop working.
+  public var federatingUserName: String? = nil
+  public var federatingUserID: String? = nil
+  /// For a web identity role session: the OIDC provider's ARN (`aws:FederatedProvider`).
+  public var federatedProvider: String? = nil
+  /// Console credentials from the sign-in endpoint (`SignInService`): the user's own
+  /// permissions, like `GetSessionToken`'s, but usable with IAM without MFA, as a console
+  /// session is.
+  public var consoleSignIn: Bool? = nil
 
   /// Creates a payload.
   public init(
@@ -133,6 +144,10 @@ public struct SessionToken: Codable, Sendable, Equatable {
     case sessionPolicyARNs = "spa"
     case tags = "t"
     case transitiveTagKeys = "tt"
+    case federatingUserName = "fu"
+    case federatingUserID = "fui"
+    case federatedProvider = "fp"
+    case consoleSignIn = "cs"
   }
 
   private static let encoder: JSONEncoder = {

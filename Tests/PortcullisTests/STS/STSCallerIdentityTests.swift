@@ -73,7 +73,7 @@ struct STSCallerIdentityTests {
   func unknownOperation() throws {
     let account = try S()
     #expect(
-      account.error("GetFederationToken", ["Name": "x"], as: account.root)
-        == .invalidAction("GetFederationToken", version: "2011-06-15"))
+      account.error("AssumeRoleWithSAML", [:], as: account.root)
+        == .invalidAction("AssumeRoleWithSAML", version: "2011-06-15"))
   }
 }
