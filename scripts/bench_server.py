@@ -1,5 +1,8 @@
 """Driver for scripts/bench-server: starts the release server, signs one GetUser with botocore,
-replays it with wrk, then loads users and reads the server's resident memory."""
+replays it with wrk, then loads users and reads the server's resident memory.
+
+With TRAIL=compare it instead runs the same load against a server with a data directory twice,
+the audit trail on and off (PORTCULLIS_TRAIL), and prints both figures."""
 import concurrent.futures
 import os
 import re
@@ -32,47 +35,87 @@ def rss_mib(pid):
     return float("nan")
 
 
-def main(binary, duration, users):
+def start_server(binary, users, storage, trail="on"):
+    """Starts `portcullis serve` (`storage` is "--in-memory" or a data directory); returns (process, url)."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     env = dict(os.environ, PORTCULLIS_ROOT_ACCESS_KEY_ID=ROOT_KEY, PORTCULLIS_ROOT_SECRET_ACCESS_KEY=ROOT_SECRET,
-               PORTCULLIS_QUOTAS=f"users={users + 1000}")
-    log = tempfile.TemporaryFile()
-    server = subprocess.Popen([binary, "serve", "--in-memory", "--listen", f"127.0.0.1:{port}", "--log-level", "warning"],
-                              env=env, stdout=subprocess.DEVNULL, stderr=log)
-    try:
-        for _ in range(100):
+               PORTCULLIS_QUOTAS=f"users={users + 1000}", PORTCULLIS_TRAIL=trail)
+    where = ["--in-memory"] if storage == "--in-memory" else ["--data-dir", storage]
+    server = subprocess.Popen([binary, "serve", *where, "--listen", f"127.0.0.1:{port}", "--log-level", "warning"],
+                              env=env, stdout=subprocess.DEVNULL, stderr=tempfile.TemporaryFile())
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(url + "/health", timeout=1)
+            break
+        except OSError:
+            time.sleep(0.1)
+    return server, url
+
+
+def wrk_script(url):
+    """A wrk Lua script replaying one signed GetUser of a user allowed to call it."""
+    iam = boto3.client("iam", endpoint_url=url, region_name="us-east-1",
+                       aws_access_key_id=ROOT_KEY, aws_secret_access_key=ROOT_SECRET)
+    iam.create_user(UserName="bench")
+    iam.put_user_policy(UserName="bench", PolicyName="get", PolicyDocument=
+                        '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:GetUser","Resource":"*"}]}')
+    key = iam.create_access_key(UserName="bench")["AccessKey"]
+    body = "Action=GetUser&Version=2010-05-08&UserName=bench"
+    request = AWSRequest(method="POST", url=url + "/", data=body,
+                         headers={"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"})
+    SigV4Auth(Credentials(key["AccessKeyId"], key["SecretAccessKey"]), "iam", "us-east-1").add_auth(request)
+    headers = "".join(f'wrk.headers["{k}"] = "{v}"\n' for k, v in request.headers.items())
+    lua = tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False)
+    lua.write(f'wrk.method = "POST"\nwrk.body = "{body}"\n{headers}'
+              'done = function(summary, latency, requests)\n'
+              '  local errors = summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout\n'
+              '  io.write(string.format("non-2xx/errors %d\\n", errors))\nend\n')
+    lua.close()
+    return lua.name
+
+
+def run_wrk(url, lua, connections, duration):
+    cmd = ["wrk", "-t", str(min(connections, 2)), "-c", str(connections), "-d", f"{duration}s", "--latency", "-s", lua, url + "/"]
+    out = subprocess.run(cmd, capture_output=True, text=True).stdout
+    rps = re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)
+    pct = dict(re.findall(r"\s+(50|90|99)%\s+([\d.]+\w+)", out))
+    errors = re.search(r"non-2xx/errors (\d+)", out).group(1)
+    print(f"  $ {' '.join(cmd)}\n    {connections:>2} connections: {float(rps):>9,.0f} requests/s  "
+          f"p50 {pct.get('50')}  p90 {pct.get('90')}  p99 {pct.get('99')}  errors {errors}")
+    return float(rps)
+
+
+def compare_trail(binary, duration):
+    """The same load with a data directory, the audit trail on and then off."""
+    figures = {}
+    for trail in ("on", "off"):
+        with tempfile.TemporaryDirectory() as data:
+            server, url = start_server(binary, 0, data, trail)
             try:
-                urllib.request.urlopen(url + "/health", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.1)
+                print(f"server: {binary} serve --data-dir (release), PORTCULLIS_TRAIL={trail}; request: signed GetUser")
+                lua = wrk_script(url)
+                figures[trail] = run_wrk(url, lua, 64, duration)
+            finally:
+                server.terminate()
+                server.wait(timeout=60)
+            if trail == "on":
+                segments = os.path.join(data, "trail", "segments")
+                size = sum(os.path.getsize(os.path.join(segments, f)) for f in os.listdir(segments))
+                print(f"    trail written: {size / 2**20:,.0f} MiB in {len(os.listdir(segments))} segment(s)")
+    print(f"  trail on: {figures['on']:,.0f} requests/s, off: {figures['off']:,.0f} requests/s "
+          f"({(figures['on'] / figures['off'] - 1) * 100:+.1f}%)")
+
+
+def main(binary, duration, users):
+    server, url = start_server(binary, users, "--in-memory")
+    try:
         iam = boto3.client("iam", endpoint_url=url, region_name="us-east-1",
                            aws_access_key_id=ROOT_KEY, aws_secret_access_key=ROOT_SECRET)
-        iam.create_user(UserName="bench")
-        iam.put_user_policy(UserName="bench", PolicyName="get", PolicyDocument=
-                            '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:GetUser","Resource":"*"}]}')
-        key = iam.create_access_key(UserName="bench")["AccessKey"]
-        body = "Action=GetUser&Version=2010-05-08&UserName=bench"
-        request = AWSRequest(method="POST", url=url + "/", data=body,
-                             headers={"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"})
-        SigV4Auth(Credentials(key["AccessKeyId"], key["SecretAccessKey"]), "iam", "us-east-1").add_auth(request)
-        headers = "".join(f'wrk.headers["{k}"] = "{v}"\n' for k, v in request.headers.items())
-        lua = tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False)
-        lua.write(f'wrk.method = "POST"\nwrk.body = "{body}"\n{headers}'
-                  'done = function(summary, latency, requests)\n'
-                  '  local errors = summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout\n'
-                  '  io.write(string.format("non-2xx/errors %d\\n", errors))\nend\n')
-        lua.close()
+        lua = wrk_script(url)
         print(f"server: {binary} serve --in-memory (release); request: signed GetUser; wrk {duration}s per run")
         for connections in (1, 16, 64):
-            cmd = ["wrk", "-t", str(min(connections, 2)), "-c", str(connections), "-d", f"{duration}s", "--latency", "-s", lua.name, url + "/"]
-            out = subprocess.run(cmd, capture_output=True, text=True).stdout
-            rps = re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)
-            pct = dict(re.findall(r"\s+(50|90|99)%\s+([\d.]+\w+)", out))
-            errors = re.search(r"non-2xx/errors (\d+)", out).group(1)
-            print(f"  $ {' '.join(cmd)}\n    {connections:>2} connections: {float(rps):>9,.0f} requests/s  "
-                  f"p50 {pct.get('50')}  p90 {pct.get('90')}  p99 {pct.get('99')}  errors {errors}")
+            run_wrk(url, lua, connections, duration)
         print(f"  RSS after the load runs: {rss_mib(server.pid):.0f} MiB")
         start = time.time()
         def create(i):
@@ -92,4 +135,7 @@ def main(binary, duration, users):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]))
+    if os.environ.get("TRAIL") == "compare":
+        compare_trail(sys.argv[1], int(sys.argv[2]))
+    else:
+        main(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]))

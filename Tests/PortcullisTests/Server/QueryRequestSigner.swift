@@ -24,8 +24,9 @@ struct QueryRequestSigner: Sendable {
     }.joined(separator: "&")
   }
 
-  /// The headers of a POST of `body` to `/`, signed at `date`.
-  func headers(body: String, date: Date = Date()) -> HTTPFields {
+  /// The headers of a POST of `body` to `/`, signed at `date` (with the session token of
+  /// temporary credentials, signed too, when given).
+  func headers(body: String, date: Date = Date(), securityToken: String? = nil) -> HTTPFields {
     let formatter = DateFormatter()
     formatter.locale = Locale(identifier: "en_US_POSIX")
     formatter.timeZone = TimeZone(identifier: "UTC")
@@ -34,10 +35,11 @@ struct QueryRequestSigner: Sendable {
     let day = String(timestamp.prefix(8))
     let scope = "\(day)/\(region)/\(service)/aws4_request"
 
-    let signedHeaders = "content-type;host;x-amz-date"
+    let signedHeaders = "content-type;host;x-amz-date" + (securityToken == nil ? "" : ";x-amz-security-token")
+    let tokenLine = securityToken.map { "x-amz-security-token:\($0)\n" } ?? ""
     let canonicalRequest = [
       "POST", "/", "",
-      "content-type:\(Self.contentType)\nhost:\(host)\nx-amz-date:\(timestamp)\n",
+      "content-type:\(Self.contentType)\nhost:\(host)\nx-amz-date:\(timestamp)\n" + tokenLine,
       signedHeaders, Self.hex(SHA256.hash(data: Data(body.utf8))),
     ].joined(separator: "\n")
     let stringToSign = [
@@ -53,6 +55,7 @@ struct QueryRequestSigner: Sendable {
     var fields = HTTPFields()
     fields[.contentType] = Self.contentType
     fields[HTTPField.Name("X-Amz-Date")!] = timestamp
+    if let securityToken { fields[HTTPField.Name("X-Amz-Security-Token")!] = securityToken }
     fields[.authorization] =
       "AWS4-HMAC-SHA256 Credential=\(accessKeyID)/\(scope), SignedHeaders=\(signedHeaders), Signature=\(signature)"
     return fields
