@@ -161,57 +161,14 @@ public struct AuditEvent: Sendable {
     ])
   }
 
-  /// CloudTrail's `eventTime` format: UTC, whole seconds, `Z`.
+  /// CloudTrail's `eventTime` format: UTC, whole seconds, `Z` (the Query protocol's ISO 8601).
   public static func timestamp(_ date: Date) -> String {
-    var seconds = Int64(date.timeIntervalSince1970.rounded(.down))
-    let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
-    seconds -= days * 86_400
-    let (y, m, d) = civil(fromDays: days)
-    func pad(_ v: Int64, _ width: Int) -> String {
-      let s = String(v)
-      return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
-    }
-    return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))T\(pad(seconds / 3600, 2)):\(pad(seconds / 60 % 60, 2)):\(pad(seconds % 60, 2))Z"
+    TimestampFormat.iso8601.format(date)
   }
 
-  /// Parses `timestamp(_:)`'s format (and fractional seconds, which CloudTrail files sometimes have).
+  /// Parses `timestamp(_:)`'s format (and fractional seconds or offsets, which CloudTrail files
+  /// sometimes have).
   public static func parseTimestamp(_ text: String) -> Date? {
-    let u = Array(text.utf8)
-    guard u.count >= 20, u[4] == UInt8(ascii: "-"), u[7] == UInt8(ascii: "-"), u[10] == UInt8(ascii: "T") else { return nil }
-    func num(_ from: Int, _ count: Int) -> Int64? {
-      var v: Int64 = 0
-      for b in u[from..<from + count] {
-        guard b >= 48 && b <= 57 else { return nil }
-        v = v * 10 + Int64(b - 48)
-      }
-      return v
-    }
-    guard let y = num(0, 4), let mo = num(5, 2), let d = num(8, 2), let h = num(11, 2), let mi = num(14, 2),
-      let s = num(17, 2), (1...12).contains(mo), (1...31).contains(d)
-    else { return nil }
-    let days = daysFromCivil(y, mo, d)
-    return Date(timeIntervalSince1970: TimeInterval(days * 86_400 + h * 3600 + mi * 60 + s))
-  }
-
-  // Howard Hinnant's civil-calendar algorithms (proleptic Gregorian, UTC).
-  static func civil(fromDays z0: Int64) -> (Int64, Int64, Int64) {
-    let z = z0 + 719_468
-    let era = (z >= 0 ? z : z - 146_096) / 146_097
-    let doe = z - era * 146_097
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-    let mp = (5 * doy + 2) / 153
-    let d = doy - (153 * mp + 2) / 5 + 1
-    let m = mp < 10 ? mp + 3 : mp - 9
-    return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
-  }
-
-  static func daysFromCivil(_ y0: Int64, _ m: Int64, _ d: Int64) -> Int64 {
-    let y = m <= 2 ? y0 - 1 : y0
-    let era = (y >= 0 ? y : y - 399) / 400
-    let yoe = y - era * 400
-    let doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-    return era * 146_097 + doe - 719_468
+    TimestampFormat.iso8601.parse(text)
   }
 }

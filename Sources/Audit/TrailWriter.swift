@@ -46,8 +46,10 @@ public final class TrailWriter: Sendable {
     var opened = Date()
     var bytes = 0
     var records = 0
-    var oldest: String?
-    var newest: String?
+    var oldest: Date?
+    var newest: Date?
+    /// Serialized records not yet written: one `write` per drain, not per event.
+    var pending: [UInt8] = []
     var nextSequence = 1
     var lastSync = ContinuousClock.now
   }
@@ -126,14 +128,15 @@ public final class TrailWriter: Sendable {
           closeSegment(&out)
         }
         if out.fd < 0 { openSegment(&out, at: event.eventTime) }
-        var line = out.records == 0 ? "\n" : "\n,"
-        record.write(to: &line)
-        let time = AuditEvent.timestamp(event.eventTime)
-        if out.oldest == nil { out.oldest = time }
-        out.newest = time
+        let start = out.pending.count
+        out.pending.append(contentsOf: out.records == 0 ? [0x0A] : [0x0A, UInt8(ascii: ",")])
+        record.write(to: &out.pending)
+        out.bytes += out.pending.count - start
+        if out.oldest == nil { out.oldest = event.eventTime }
+        out.newest = event.eventTime
         out.records += 1
-        append(line, &out)
       }
+      writePending(&out)
       if sync && out.fd >= 0 && ContinuousClock.now - out.lastSync >= .seconds(1) {
         fsync(out.fd)
         out.lastSync = .now
@@ -142,12 +145,18 @@ public final class TrailWriter: Sendable {
   }
 
   private func append(_ text: String, _ out: inout Output) {
-    var text = text
-    text.withUTF8 { buffer in
+    let start = out.pending.count
+    out.pending.append(contentsOf: text.utf8)
+    out.bytes += out.pending.count - start
+  }
+
+  private func writePending(_ out: inout Output) {
+    guard out.fd >= 0, !out.pending.isEmpty else { return }
+    out.pending.withUnsafeBytes { buffer in
       // A failed write (disk full) must not take the server down; the verifier will show the gap.
-      try? TrailFiles.writeAll(out.fd, UnsafeRawBufferPointer(buffer), path: out.name)
-      out.bytes += buffer.count
+      try? TrailFiles.writeAll(out.fd, buffer, path: out.name)
     }
+    out.pending.removeAll(keepingCapacity: true)
   }
 
   private func openSegment(_ out: inout Output, at time: Date) {
@@ -165,10 +174,13 @@ public final class TrailWriter: Sendable {
   private func closeSegment(_ out: inout Output) {
     guard out.fd >= 0 else { return }
     append("\n]}\n", &out)
+    writePending(&out)
     fsync(out.fd)
     close(out.fd)
     out.fd = -1
-    try? writeDigest(segment: out.name, records: out.records, oldest: out.oldest, newest: out.newest)
+    try? writeDigest(
+      segment: out.name, records: out.records, oldest: out.oldest.map(AuditEvent.timestamp),
+      newest: out.newest.map(AuditEvent.timestamp))
   }
 
   // MARK: digests

@@ -63,7 +63,7 @@ enum AuditRecording {
       requestParameters: record.input.flatMap(AuditParameters.json),
       responseElements: readOnly || error != nil ? nil : record.output.flatMap(AuditParameters.json),
       additionalEventData: roleTags(record, snapshot), errorCode: error?.code, errorMessage: error?.message,
-      requestID: requestID, eventID: UUID().uuidString.lowercased(), readOnly: readOnly,
+      requestID: requestID, eventID: EventID.next(), readOnly: readOnly,
       recipientAccountID: record.caller?.accountID.isEmpty == false ? record.caller?.accountID : nil)
   }
 
@@ -93,8 +93,8 @@ extension AuditRecording {
       additionalEventData: .object([
         "LoginTo": .string("/signin"), "MobileVersion": .string("No"), "MFAUsed": .string(attempt.mfa ? "Yes" : "No"),
       ]),
-      errorMessage: success ? nil : "Failed authentication", requestID: UUID().uuidString.lowercased(),
-      eventID: UUID().uuidString.lowercased(), readOnly: false, eventType: "AwsConsoleSignIn",
+      errorMessage: success ? nil : "Failed authentication", requestID: AWSEndpoint.makeRequestID(),
+      eventID: EventID.next(), readOnly: false, eventType: "AwsConsoleSignIn",
       recipientAccountID: accountID)
   }
 }

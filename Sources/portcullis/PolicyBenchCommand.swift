@@ -1,4 +1,5 @@
 import ArgumentParser
+import Dispatch
 import Foundation
 import PolicyEngine
 
@@ -196,7 +197,7 @@ struct PolicyBenchCommand: ParsableCommand {
 /// Monotonic nanoseconds.
 @inline(__always)
 func now() -> UInt64 {
-  var ts = timespec()
-  clock_gettime(CLOCK_MONOTONIC, &ts)
-  return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
+  // CLOCK_MONOTONIC on Linux; `timespec` itself is ambiguous once FoundationNetworking (the
+  // alert webhooks) brings CoreFoundation's declaration into the release build.
+  DispatchTime.now().uptimeNanoseconds
 }

@@ -14,3 +14,11 @@ import Testing
     #expect(try TrailJSON.parse(value.serialized) == value)
   }
 }
+
+@Suite struct EventIDTests {
+  @Test func eventIDsAreDistinctUUIDs() {
+    let ids = (0..<1000).map { _ in EventID.next() }
+    #expect(Set(ids).count == 1000)
+    #expect(ids.allSatisfy { $0.count == 36 && $0.split(separator: "-").map(\.count) == [8, 4, 4, 4, 12] })
+  }
+}

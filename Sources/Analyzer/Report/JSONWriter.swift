@@ -1,3 +1,5 @@
+import PolicyEngine
+
 /// A JSON value for reports, written with keys in the order given, so output is deterministic
 /// without sorting (Foundation's sorted-keys writer was a quarter of a large analysis's time).
 indirect enum JSONOut {
@@ -43,21 +45,7 @@ indirect enum JSONOut {
   }
 
   static func quote(_ s: String, into out: inout String) {
-    out += "\""
-    for scalar in s.unicodeScalars {
-      switch scalar {
-      case "\"": out += "\\\""
-      case "\\": out += "\\\\"
-      case "\n": out += "\\n"
-      case "\r": out += "\\r"
-      case "\t": out += "\\t"
-      case _ where scalar.value < 0x20:
-        let hex = String(scalar.value, radix: 16)
-        out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-      default: out.unicodeScalars.append(scalar)
-      }
-    }
-    out += "\""
+    JSONValue.renderString(s, into: &out)
   }
 }
 

@@ -114,7 +114,9 @@ extension JSONValue {
     }
   }
 
-  static func renderString(_ s: String, into out: inout String) {
+  /// Writes `s` as a JSON string literal: quotes, backslash escapes, control characters as
+  /// `\uXXXX`. Shared by everything in Portcullis that writes JSON by hand.
+  public static func renderString(_ s: String, into out: inout String) {
     out += "\""
     for scalar in s.unicodeScalars {
       switch scalar {
