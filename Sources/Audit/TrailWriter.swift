@@ -110,7 +110,8 @@ public final class TrailWriter: Sendable {
         stopped.signal()
         return
       }
-      Thread.sleep(forTimeInterval: Double(options.flushInterval.components.attoseconds) / 1e18)
+      let interval = options.flushInterval.components
+      Thread.sleep(forTimeInterval: Double(interval.seconds) + Double(interval.attoseconds) / 1e18)
     }
   }
 
