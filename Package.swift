@@ -28,6 +28,8 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
     .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+    .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
+    .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
   ],
   targets: [
     .target(
@@ -64,6 +66,9 @@ let package = Package(
         .product(name: "Crypto", package: "swift-crypto"),
         .product(name: "_CryptoExtras", package: "swift-crypto"),
         .product(name: "HashTreeCollections", package: "swift-collections"),
+        // Server and signing certificates are parsed with it (`Services/Crypto`).
+        .product(name: "X509", package: "swift-certificates"),
+        .product(name: "SwiftASN1", package: "swift-asn1"),
       ],
       swiftSettings: strictSettings
     ),
@@ -79,6 +84,8 @@ let package = Package(
       name: "Server",
       dependencies: [
         "Audit", "Services", "Directory", "AWSWire", "PolicyEngine",
+        // Access Analyzer's ValidatePolicy runs the analyzer's policy linter.
+        "Analyzer",
         .product(name: "HashTreeCollections", package: "swift-collections"),
         .product(name: "HTTPTypes", package: "swift-http-types"),
         .product(name: "Hummingbird", package: "hummingbird"),

@@ -108,6 +108,7 @@ struct AccountContext {
     checkCIS()
     checkPolicies()
     checkPrincipals()
+    checkEscalation()
     checkTrustPolicies()
     checkUnusedAccess()
     checkHygiene()

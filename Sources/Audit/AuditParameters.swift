@@ -13,7 +13,7 @@ public enum AuditParameters {
   public static let secretMembers: Set<String> = [
     "SecretAccessKey", "SessionToken", "Password", "OldPassword", "NewPassword", "Base32StringSeed", "QRCodePNG",
     "AuthenticationCode1", "AuthenticationCode2", "TokenCode", "WebIdentityToken", "SAMLAssertion", "PrivateKey",
-    "ServicePassword", "CertificateChain", "EncodedMessage", "DecodedMessage", "Content",
+    "ServicePassword", "ServiceCredentialSecret", "CertificateChain", "EncodedMessage", "DecodedMessage", "Content",
   ]
 
   public static let hidden = "HIDDEN_DUE_TO_SECURITY_REASONS"

@@ -17,6 +17,16 @@ public struct AccountDirectory: Sendable {
   public var mfaDevices: TreeDictionary<String, VirtualMFADevice> = [:]
   /// OpenID Connect providers, keyed by lowercased URL (host and path, no scheme).
   public var oidcProviders: TreeDictionary<String, OpenIDConnectProvider> = [:]
+  /// SAML providers, keyed by lowercased name.
+  public var samlProviders: TreeDictionary<String, SAMLProvider> = [:]
+  /// X.509 signing certificates of users and the root user, keyed by certificate id.
+  public var signingCertificates: TreeDictionary<String, SigningCertificate> = [:]
+  /// Server certificates, keyed by lowercased name.
+  public var serverCertificates: TreeDictionary<String, ServerCertificate> = [:]
+  /// Users' SSH public keys, keyed by key id.
+  public var sshPublicKeys: TreeDictionary<String, SSHPublicKey> = [:]
+  /// Users' service-specific credentials, keyed by credential id.
+  public var serviceSpecificCredentials: TreeDictionary<String, ServiceSpecificCredential> = [:]
 
   public init(account: Account) {
     self.account = account
@@ -76,6 +86,18 @@ public struct DirectorySnapshot: Sendable {
       accounts[accountID]!.mfaDevices[key] = try change.body.map { try d.decode(VirtualMFADevice.self, from: $0) }
     case .oidcProvider:
       accounts[accountID]!.oidcProviders[key] = try change.body.map { try d.decode(OpenIDConnectProvider.self, from: $0) }
+    case .samlProvider:
+      accounts[accountID]!.samlProviders[key] = try change.body.map { try d.decode(SAMLProvider.self, from: $0) }
+    case .signingCertificate:
+      accounts[accountID]!.signingCertificates[key] = try change.body.map { try d.decode(SigningCertificate.self, from: $0) }
+    case .serverCertificate:
+      accounts[accountID]!.serverCertificates[key] = try change.body.map { try d.decode(ServerCertificate.self, from: $0) }
+    case .sshPublicKey:
+      accounts[accountID]!.sshPublicKeys[key] = try change.body.map { try d.decode(SSHPublicKey.self, from: $0) }
+    case .serviceSpecificCredential:
+      accounts[accountID]!.serviceSpecificCredentials[key] = try change.body.map {
+        try d.decode(ServiceSpecificCredential.self, from: $0)
+      }
     case .accessKey:
       let keyValue = try change.body.map { try d.decode(AccessKey.self, from: $0) }
       accounts[accountID]!.accessKeys[key] = keyValue

@@ -70,6 +70,22 @@ public struct DirectoryTransaction: Sendable {
   public mutating func deleteMFADevice(_ device: VirtualMFADevice) { delete(device, from: \.mfaDevices) }
   public mutating func put(_ provider: OpenIDConnectProvider) { put(provider, in: \.oidcProviders) }
   public mutating func deleteOIDCProvider(_ provider: OpenIDConnectProvider) { delete(provider, from: \.oidcProviders) }
+  public mutating func put(_ provider: SAMLProvider) { put(provider, in: \.samlProviders) }
+  public mutating func deleteSAMLProvider(_ provider: SAMLProvider) { delete(provider, from: \.samlProviders) }
+  public mutating func put(_ certificate: SigningCertificate) { put(certificate, in: \.signingCertificates) }
+  public mutating func deleteSigningCertificate(_ certificate: SigningCertificate) {
+    delete(certificate, from: \.signingCertificates)
+  }
+  public mutating func put(_ certificate: ServerCertificate) { put(certificate, in: \.serverCertificates) }
+  public mutating func deleteServerCertificate(_ certificate: ServerCertificate) {
+    delete(certificate, from: \.serverCertificates)
+  }
+  public mutating func put(_ key: SSHPublicKey) { put(key, in: \.sshPublicKeys) }
+  public mutating func deleteSSHPublicKey(_ key: SSHPublicKey) { delete(key, from: \.sshPublicKeys) }
+  public mutating func put(_ credential: ServiceSpecificCredential) { put(credential, in: \.serviceSpecificCredentials) }
+  public mutating func deleteServiceSpecificCredential(_ credential: ServiceSpecificCredential) {
+    delete(credential, from: \.serviceSpecificCredentials)
+  }
 
   /// Access keys are also indexed by id across accounts, for authentication.
   public mutating func put(_ key: AccessKey) {

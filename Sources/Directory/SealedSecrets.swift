@@ -15,11 +15,14 @@ public enum SealedSecrets {
   public static let resealers: [EntityKind: Resealer] = [
     .accessKey: resealer(AccessKey.self, \.sealedSecret),
     .mfaDevice: resealer(VirtualMFADevice.self, \.sealedSeed),
+    .serverCertificate: resealer(ServerCertificate.self, \.sealedPrivateKey),
   ]
 
   /// The kinds that carry nothing sealed.
   public static let kindsWithoutSealedFields: Set<EntityKind> = [
-    .account, .user, .group, .role, .policy, .instanceProfile, .oidcProvider,
+    .account, .user, .group, .role, .policy, .instanceProfile, .oidcProvider, .samlProvider,
+    // Certificates and SSH keys are public; service credentials keep only a KDF hash.
+    .signingCertificate, .sshPublicKey, .serviceSpecificCredential,
     .organization, .organizationalUnit, .organizationAccount, .organizationPolicy,
   ]
 

@@ -142,17 +142,68 @@ struct AWSEndpoint: Sendable {
     _ request: Request, body: [UInt8], context: PortcullisRequestContext, requestID: String,
     record: inout RequestRecord
   ) throws(AWSError) -> String {
-    var headers: [(name: String, value: String)] = []
-    headers.reserveCapacity(request.headers.count + 1)
-    // HTTP types moves `Host` into the `:authority` pseudo-header; SigV4 signs it as `host`.
-    if let authority = request.head.authority { headers.append(("host", authority)) }
-    for field in request.headers { headers.append((field.name.rawName, field.value)) }
-    let signed = SignedRequest(method: request.method.rawValue, target: request.uri.description, headers: headers, body: body)
+    let signed = Self.signedRequest(request, body: body)
     if let unsigned = try unsignedSTSRequest(
       request, signed: signed, body: body, context: context, requestID: requestID, record: &record)
     {
       return unsigned
     }
+    let (caller, authorization) = try authenticate(request, signed: signed, context: context, record: &record)
+    record.caller = caller
+    if let target = request.headers[Self.targetField] {
+      return try handleJSON(target: target, body: body, caller: caller, service: authorization.service, record: &record)
+    }
+
+    var parameters = FormURLEncoding.decode(String(decoding: signed.query.utf8, as: UTF8.self))
+    if request.method == .post { parameters += FormURLEncoding.decode(bytes: body) }
+    parameters.removeAll { name, _ in
+      // An ASCII first byte other than `X` settles it without a Unicode-aware comparison.
+      if let first = name.utf8.first, first < 0x80, first != UInt8(ascii: "X") { return false }
+      return name.hasPrefix("X-Amz-")
+    }
+
+    switch authorization.service {
+    case "sts":
+      let decoded = try stsDecoder.decode(parameters)
+      record.operation = decoded.operation.name
+      record.input = decoded.input
+      let output = try sts.handle(decoded.operation.name, input: decoded.input, caller: caller)
+      record.output = output
+      return stsEncoder.encode(output, for: decoded.operation, requestId: requestID)
+    case "iam":
+      // GetSessionToken credentials without MFA cannot call IAM, as on AWS.
+      if caller.session?.kind == .sessionToken && caller.session?.mfaAuthenticatedAt == nil {
+        throw .invalidClientTokenId()
+      }
+      // Federated users' credentials (GetFederationToken) cannot call IAM at all.
+      if case .federatedUser? = caller.session?.kind { throw .invalidClientTokenId() }
+      let decoded = try iamDecoder.decode(parameters)
+      record.operation = decoded.operation.name
+      record.input = decoded.input
+      let output = try iam.handle(decoded.operation.name, input: decoded.input, caller: caller)
+      record.output = output
+      return iamEncoder.encode(output, for: decoded.operation, requestId: requestID)
+    default:
+      throw AWSError(
+        code: "InvalidAction", message: "The service \(authorization.service) is not available on this endpoint.", status: 400)
+    }
+  }
+
+  /// The request as SigV4 sees it: method, target, headers (with `host`) and body.
+  static func signedRequest(_ request: Request, body: [UInt8]) -> SignedRequest {
+    var headers: [(name: String, value: String)] = []
+    headers.reserveCapacity(request.headers.count + 1)
+    // HTTP types moves `Host` into the `:authority` pseudo-header; SigV4 signs it as `host`.
+    if let authority = request.head.authority { headers.append(("host", authority)) }
+    for field in request.headers { headers.append((field.name.rawName, field.value)) }
+    return SignedRequest(method: request.method.rawValue, target: request.uri.description, headers: headers, body: body)
+  }
+
+  /// Verifies the request's SigV4 signature and builds its caller (long-term key or session
+  /// token), recording what it learns; shared by every signed endpoint (`AccessAnalyzerEndpoint`).
+  func authenticate(
+    _ request: Request, signed: SignedRequest, context: PortcullisRequestContext, record: inout RequestRecord
+  ) throws(AWSError) -> (Caller, SigV4Authorization) {
     let authorization = try verifier.authorization(of: signed)
 
     record.service = authorization.service
@@ -197,44 +248,7 @@ struct AWSEndpoint: Sendable {
       }
     }
 
-    record.caller = caller
-    if let target = request.headers[Self.targetField] {
-      return try handleJSON(target: target, body: body, caller: caller, service: authorization.service, record: &record)
-    }
-
-    var parameters = FormURLEncoding.decode(String(decoding: signed.query.utf8, as: UTF8.self))
-    if request.method == .post { parameters += FormURLEncoding.decode(bytes: body) }
-    parameters.removeAll { name, _ in
-      // An ASCII first byte other than `X` settles it without a Unicode-aware comparison.
-      if let first = name.utf8.first, first < 0x80, first != UInt8(ascii: "X") { return false }
-      return name.hasPrefix("X-Amz-")
-    }
-
-    switch authorization.service {
-    case "sts":
-      let decoded = try stsDecoder.decode(parameters)
-      record.operation = decoded.operation.name
-      record.input = decoded.input
-      let output = try sts.handle(decoded.operation.name, input: decoded.input, caller: caller)
-      record.output = output
-      return stsEncoder.encode(output, for: decoded.operation, requestId: requestID)
-    case "iam":
-      // GetSessionToken credentials without MFA cannot call IAM, as on AWS.
-      if caller.session?.kind == .sessionToken && caller.session?.mfaAuthenticatedAt == nil {
-        throw .invalidClientTokenId()
-      }
-      // Federated users' credentials (GetFederationToken) cannot call IAM at all.
-      if case .federatedUser? = caller.session?.kind { throw .invalidClientTokenId() }
-      let decoded = try iamDecoder.decode(parameters)
-      record.operation = decoded.operation.name
-      record.input = decoded.input
-      let output = try iam.handle(decoded.operation.name, input: decoded.input, caller: caller)
-      record.output = output
-      return iamEncoder.encode(output, for: decoded.operation, requestId: requestID)
-    default:
-      throw AWSError(
-        code: "InvalidAction", message: "The service \(authorization.service) is not available on this endpoint.", status: 400)
-    }
+    return (caller, authorization)
   }
 
   private func makeCaller(

@@ -55,7 +55,14 @@ enum AuditRecording {
     let readOnly = AuditParameters.isReadOnly(record.operation)
     var identity = record.caller.map(identity)
     if identity == nil || record.caller?.principal.kind == .anonymous {
-      identity = AuditIdentity(type: record.caller == nil ? "Unknown" : "WebIdentityUser", accessKeyID: record.accessKeyID)
+      // Unsigned federated calls: the identity is the IdP's user, as AWS records it.
+      let federatedType =
+        switch record.operation {
+        case "AssumeRoleWithSAML": "SAMLUser"
+        case "AssumeRoleWithWebIdentity": "WebIdentityUser"
+        default: record.caller == nil ? "Unknown" : "WebIdentityUser"
+        }
+      identity = AuditIdentity(type: federatedType, accessKeyID: record.accessKeyID)
     }
     return AuditEvent(
       eventTime: record.time, eventSource: "\(record.service).amazonaws.com", eventName: record.operation,
@@ -64,7 +71,16 @@ enum AuditRecording {
       responseElements: readOnly || error != nil ? nil : record.output.flatMap(AuditParameters.json),
       additionalEventData: roleTags(record, snapshot), errorCode: error?.code, errorMessage: error?.message,
       requestID: requestID, eventID: EventID.next(), readOnly: readOnly,
-      recipientAccountID: record.caller?.accountID.isEmpty == false ? record.caller?.accountID : nil)
+      recipientAccountID: record.caller?.accountID.isEmpty == false ? record.caller?.accountID : federatedAccount(record))
+  }
+
+  /// The account of the role an unsigned federated call (`AssumeRoleWithSAML`,
+  /// `AssumeRoleWithWebIdentity`) names: AWS records these events in the role's account.
+  static func federatedAccount(_ record: AWSEndpoint.RequestRecord) -> String? {
+    guard record.operation.hasPrefix("AssumeRoleWith"), let arn = record.input?[member: "RoleArn"]?.stringValue,
+      let parsed = ARN(arn), parsed.account.count == 12
+    else { return nil }
+    return String(parsed.account)
   }
 
   /// For role assumptions, the role's tags as `additionalEventData.roleTags`: AWS's trail does

@@ -9,7 +9,8 @@ import PolicyEngine
 import Prometheus
 import Services
 
-/// The Hummingbird application: the AWS endpoint on `/`, readiness on `/health`, Prometheus
+/// The Hummingbird application: the AWS endpoint on `/` (Access Analyzer's `ValidatePolicy` on
+/// `/policy/validation`), readiness on `/health`, Prometheus
 /// metrics on `/metrics`.
 public enum PortcullisServer {
   /// Builds the application over an opened directory.
@@ -21,7 +22,11 @@ public enum PortcullisServer {
     let quotas = IAMQuotas.with(configuration.quotas).0
     let authorizer = Authorizer(
       onDecision: { outcome in metrics.authorization(outcome: outcome.rawValue) }, messageKeys: sessionKeys)
-    let iam = IAMService(directory: directory, authorizer: authorizer, quotas: quotas, lastUsed: lastUsed)
+    // Service last accessed data: the trail's history now, then each event as it is recorded.
+    let serviceAccess = ServiceAccessIndex()
+    if let trail { serviceAccess.follow(trail) }
+    let iam = IAMService(
+      directory: directory, authorizer: authorizer, quotas: quotas, lastUsed: lastUsed, serviceAccess: serviceAccess)
     let sts = STSService(
       directory: directory, authorizer: authorizer, keyRing: sessionKeys,
       verifyMFA: VirtualMFAVerifier(directory: directory).verifier,
@@ -43,6 +48,8 @@ public enum PortcullisServer {
     router.post("/") { request, context in await endpoint.respond(request, context: context) }
     router.get("/") { request, context in await endpoint.respond(request, context: context) }
     router.post("/signin") { request, context in await signIn.respond(request, context: context) }
+    let accessAnalyzer = AccessAnalyzerEndpoint(aws: endpoint)
+    router.post("/policy/validation") { request, context in await accessAnalyzer.respond(request, context: context) }
     return Application(
       router: router,
       configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),

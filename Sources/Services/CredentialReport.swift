@@ -56,6 +56,11 @@ public enum CredentialReport {
     for (name, keys) in keysByUser {
       keysByUser[name] = keys.sorted { ($0.createDate, $0.id) < ($1.createDate, $1.id) }
     }
+    // Signing certificates likewise, numbered 1 and 2 in upload order.
+    var certificatesByUser: [String: [SigningCertificate]] = [:]
+    for certificate in account.signingCertificates.values {
+      certificatesByUser[certificate.userName?.lowercased() ?? "", default: []].append(certificate)
+    }
     var mfaUsers = Set<String>()
     for device in account.mfaDevices.values {
       if let user = device.userName { mfaUsers.insert(user.lowercased()) }
@@ -69,7 +74,7 @@ public enum CredentialReport {
         + [notSupported, rootPasswordLastUsed(root).map(timestamp) ?? noInformation, notSupported, notSupported]
         + [bool(rootHasMFA(account))]
         + keyColumns(keysByUser[""] ?? [])
-        + certificateColumns())
+        + certificateColumns(certificatesByUser[""] ?? []))
 
     let users = account.users.values.sorted { $0.name.lowercased() < $1.name.lowercased() }
     for user in users {
@@ -78,7 +83,7 @@ public enum CredentialReport {
           + passwordColumns(user, policy: root.passwordPolicy)
           + [bool(mfaUsers.contains(user.name.lowercased()))]
           + keyColumns(keysByUser[user.name.lowercased()] ?? [])
-          + certificateColumns())
+          + certificateColumns(certificatesByUser[user.name.lowercased()] ?? []))
     }
     return rows
   }
@@ -115,18 +120,28 @@ public enum CredentialReport {
     return columns
   }
 
-  /// X.509 signing certificates are not supported yet: none is ever active.
-  static func certificateColumns() -> [String] {
-    ["false", notApplicable, "false", notApplicable]
+  /// `cert_N_active` and `cert_N_last_rotated` of the first two signing certificates, oldest
+  /// first; a certificate's last rotation is when it was uploaded.
+  static func certificateColumns(_ certificates: [SigningCertificate]) -> [String] {
+    let sorted = certificates.sorted { ($0.uploadDate, $0.id) < ($1.uploadDate, $1.id) }
+    var columns: [String] = []
+    for index in 0..<2 {
+      guard index < sorted.count else {
+        columns += ["false", notApplicable]
+        continue
+      }
+      columns += [bool(sorted[index].isActive), timestamp(sorted[index].uploadDate)]
+    }
+    return columns
   }
 
   /// When the root user's password was last used to sign in; this server does not record it yet.
   static func rootPasswordLastUsed(_ account: Account) -> Date? { nil }
 
-  /// Whether the root user has an MFA device: an enabled device assigned to no IAM user (AWS
-  /// names the root user's `root-account-mfa-device`).
+  /// Whether the root user has an MFA device (`VirtualMFADevice.isRootDevice`: an enabled device
+  /// assigned to no IAM user; AWS's console names it `root-account-mfa-device`).
   static func rootHasMFA(_ account: AccountDirectory) -> Bool {
-    account.mfaDevices.values.contains { $0.enableDate != nil && $0.userName == nil }
+    account.rootMFADevice != nil
   }
 
   /// `2024-01-02T03:04:05+00:00`, as the report writes every time.

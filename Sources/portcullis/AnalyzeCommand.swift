@@ -45,8 +45,8 @@ struct AnalyzeCommand: ParsableCommand {
   @Option(name: .customLong("as-of"), help: "Analyze as of this time (ISO 8601) instead of now, for reproducible reports.")
   var asOf: String?
 
-  @Option(name: .long, help: "Output format: text, json, sarif or csv.")
-  var format: ReportFormat = .text
+  @Option(name: .long, help: "Output format: text, json, sarif, csv, html (one self-contained page) or compliance-json.")
+  var format: AnalyzeFormat = .text
 
   @Option(name: .long, help: "Write the report to this file instead of standard output.")
   var output: String?
@@ -54,9 +54,20 @@ struct AnalyzeCommand: ParsableCommand {
   @Option(name: .customLong("fail-on"), help: "Exit with status 2 when a finding has this severity or higher (CRITICAL, HIGH, MEDIUM, LOW, INFO).")
   var failOn: String?
 
+  @Option(
+    name: .customLong("who-can"), parsing: .upToNextOption,
+    help: ArgumentHelp("List every principal that can perform ACTION on RESOURCE, directly or through a privilege-escalation path (text or json).", valueName: "ACTION RESOURCE"))
+  var whoCan: [String] = []
+
   func validate() throws {
     if authorizationDetails.isEmpty && dataDir == nil {
       throw ValidationError("give --authorization-details FILE... (offline) or --data-dir DIR (live)")
+    }
+    if !whoCan.isEmpty && (whoCan.count != 2 || !whoCan[0].contains(":")) {
+      throw ValidationError("--who-can takes an action and a resource, e.g. --who-can iam:PassRole 'arn:aws:iam::123456789012:role/Admin'")
+    }
+    if !whoCan.isEmpty && format != .text && format != .json {
+      throw ValidationError("--who-can writes text or json, not `\(format.rawValue)`")
     }
     if let failOn, Severity(name: failOn) == nil {
       throw ValidationError("--fail-on must be one of CRITICAL, HIGH, MEDIUM, LOW, INFO, not `\(failOn)`")
@@ -100,12 +111,16 @@ struct AnalyzeCommand: ParsableCommand {
     options.unusedDays = unusedDays
     options.trustedAccounts = Set(trustedAccounts)
     options.offline = dataDir == nil
+    if whoCan.count == 2 {
+      try answerWhoCan(inventory, options)
+      return
+    }
     let findings = Analyzer.analyze(inventory, options: options)
     let report = Report(
       findings: findings, accounts: inventory.accounts.map(\.id), generatedAt: now, notes: inventory.notes,
       referenceSource: options.reference.source)
     let colour = output == nil && format == .text && isatty(STDOUT_FILENO) != 0
-    let text = report.render(format, colour: colour)
+    let text = format.reportFormat.map { report.render($0, colour: colour) } ?? renderWithInventory(report, inventory, options)
     if let output {
       do {
         try Data(text.utf8).write(to: URL(fileURLWithPath: output))
@@ -123,6 +138,38 @@ struct AnalyzeCommand: ParsableCommand {
 }
 
 extension ReportFormat: ExpressibleByArgument {}
+extension AnalyzeFormat: ExpressibleByArgument {}
+
+extension AnalyzeCommand {
+  /// `--who-can ACTION RESOURCE`: the reverse question over the escalation graph.
+  func answerWhoCan(_ inventory: Inventory, _ options: AnalyzerOptions) throws {
+    let graph = EscalationGraph.build(inventory, options: options)
+    let answer = graph.whoCan(action: whoCan[0], resource: whoCan[1])
+    let text = format == .json ? answer.renderJSON(graph: graph) : answer.renderText(graph: graph)
+    guard let output else {
+      print(text, terminator: "")
+      return
+    }
+    do {
+      try Data(text.utf8).write(to: URL(fileURLWithPath: output))
+    } catch {
+      FileHandle.standardError.write(Data("error: cannot write `\(output)`: \(error.localizedDescription)\n".utf8))
+      throw ExitCode(1)
+    }
+  }
+}
+
+extension AnalyzeCommand {
+  /// The formats that need the inventory besides the findings: the HTML page (with the
+  /// escalation graph) and the compliance JSON.
+  func renderWithInventory(_ report: Report, _ inventory: Inventory, _ options: AnalyzerOptions) -> String {
+    if format == .complianceJSON {
+      return ComplianceReport(findings: report.findings, inventory: inventory, generatedAt: report.generatedAt).renderJSON()
+    }
+    let graph = EscalationGraph.build(inventory, options: options)
+    return HTMLReport(report: report, inventory: inventory, options: options, escalation: HTMLEscalationView(graph)).render()
+  }
+}
 
 /// `portcullis policy lint FILE...`: the analyzer's policy linter on standalone documents,
 /// reporting in Access Analyzer's terms (finding type, statement index, element).

@@ -38,7 +38,10 @@ struct PolicyCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "policy",
     abstract: "Validate, evaluate and benchmark IAM policy documents.",
-    subcommands: [PolicyValidateCommand.self, PolicyLintCommand.self, PolicyEvalCommand.self, PolicyBenchCommand.self])
+    subcommands: [
+      PolicyValidateCommand.self, PolicyLintCommand.self, PolicyEvalCommand.self, PolicyBenchCommand.self,
+      PolicyGenerateCommand.self,
+    ])
 }
 
 /// `portcullis admin ...`: operator tasks on a data directory (the server need not be running;

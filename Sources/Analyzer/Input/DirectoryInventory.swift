@@ -46,7 +46,8 @@ public enum DirectoryInventory {
       for (_, device) in directory.mfaDevices where device.enableDate != nil {
         if let user = device.userName { mfaUsers.insert(user.lowercased()) }
       }
-      let rootMFA = directory.mfaDevices.contains { $0.value.enableDate != nil && $0.value.serialNumber.hasSuffix(":mfa/root-account-mfa-device") }
+      // The server's rule (shared with the credential report): an enabled device no IAM user holds.
+      let rootMFA = directory.rootMFADevice != nil
       account.root = RootCredentials(
         mfaActive: rootMFA, accessKeys: rootKeys.sorted { $0.id < $1.id }, passwordLastUsed: nil)
       for (_, p) in directory.policies {

@@ -114,6 +114,11 @@ public enum RuleCatalogue {
       "Unscoped write access to compute, network and logging lets a principal change or disable infrastructure.",
       "Scope the write actions to the resources the principal manages.",
       ["LeastPrivilege"]),
+    // Privilege escalation (the graph in Sources/Analyzer/Escalation).
+    r("escalation.path", .high, "privilege-escalation", "Principal can escalate to administrator",
+      "A chain of allowed actions (assuming roles, taking over users, rewriting policies, passing roles to compute) ends with administrator permissions.",
+      "Break the first step of the path: remove or scope the permission named, add a permissions boundary, or deny it with a condition.",
+      ["PrivilegeEscalation", "LeastPrivilege", "AccessControl"]),
     // External access.
     r("ext.public-trust", .critical, "external-access", "Trust policy allows any principal",
       "`Principal: *` (or `AWS: *`) without restrictive conditions lets anyone with an AWS account assume the role.",

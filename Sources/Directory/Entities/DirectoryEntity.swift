@@ -4,6 +4,10 @@ import Foundation
 public enum EntityKind: String, Codable, Sendable, CaseIterable {
   case account, user, group, role, policy, accessKey, instanceProfile, mfaDevice
   case oidcProvider
+  /// SAML 2.0 identity providers (`Entities/SAMLProvider.swift`).
+  case samlProvider
+  /// Per-user credentials besides access keys, and server certificates (`Entities/SigningCertificate.swift`...).
+  case signingCertificate, serverCertificate, sshPublicKey, serviceSpecificCredential
   /// AWS Organizations, stored under the management account (`Entities/Organization.swift`).
   case organization, organizationalUnit, organizationAccount, organizationPolicy
 }

@@ -21,6 +21,10 @@ public struct Role: Codable, Sendable, Equatable {
   /// `nil` until then (and in rows written before this was recorded).
   public var lastUsedDate: Date?
   public var lastUsedRegion: String?
+  /// The service principal (`autoscaling.amazonaws.com`) of a service-linked role, which only
+  /// `DeleteServiceLinkedRole` may delete and no ordinary call may change; `nil` for every
+  /// other role (and in rows written before service-linked roles existed).
+  public var linkedService: String?
 
   public init(
     accountID: String, id: String, name: String, path: String, createDate: Date, assumeRolePolicyDocument: String

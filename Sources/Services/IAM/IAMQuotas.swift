@@ -17,6 +17,10 @@ public struct IAMQuotas: Sendable {
   public var versionsPerPolicy = 5
   public var rolesPerInstanceProfile = 1
   public var tagsPerEntity = 50
+  public var signingCertificatesPerUser = 2
+  public var serverCertificatesPerAccount = 20
+  public var sshPublicKeysPerUser = 5
+  public var serviceSpecificCredentialsPerUserPerService = 2
 
   public init() {}
 
@@ -27,6 +31,9 @@ public struct IAMQuotas: Sendable {
     "groupsPerUser": \.groupsPerUser, "managedPoliciesPerEntity": \.managedPoliciesPerEntity,
     "accessKeysPerUser": \.accessKeysPerUser, "versionsPerPolicy": \.versionsPerPolicy,
     "rolesPerInstanceProfile": \.rolesPerInstanceProfile, "tagsPerEntity": \.tagsPerEntity,
+    "signingCertificatesPerUser": \.signingCertificatesPerUser,
+    "serverCertificates": \.serverCertificatesPerAccount, "sshPublicKeysPerUser": \.sshPublicKeysPerUser,
+    "serviceSpecificCredentialsPerUserPerService": \.serviceSpecificCredentialsPerUserPerService,
   ]
 
   /// Defaults with the named quotas replaced; unknown names are returned, not ignored silently.

@@ -11,6 +11,29 @@ extension IAMService {
     h["ListAccountAliases"] = { s, i, c in try s.listAccountAliases(i, c) }
     h["GetAccountSummary"] = { s, i, c in try s.getAccountSummary(i, c) }
     h["GetAccountAuthorizationDetails"] = { s, i, c in try s.getAccountAuthorizationDetails(i, c) }
+    h["SetSecurityTokenServicePreferences"] = { s, i, c in try s.setSecurityTokenServicePreferences(i, c) }
+  }
+
+  /// Which session tokens STS's global endpoint issues (`v1Token`, valid only in Regions enabled
+  /// by default, or `v2Token`, valid everywhere). This server has one endpoint and one token
+  /// format, so the choice is recorded and reported (`GetAccountSummary`'s
+  /// `GlobalEndpointTokenVersion`) but changes no token.
+  func setSecurityTokenServicePreferences(_ input: ModelValue, _ caller: Caller) throws(AWSError) -> ModelValue {
+    let version = input.string("GlobalEndpointTokenVersion") ?? ""
+    guard version == "v1Token" || version == "v2Token" else {
+      throw .validationError(violations: [
+        ConstraintViolation(
+          path: "globalEndpointTokenVersion", value: .shown(version),
+          constraint: "Member must satisfy enum value set: [v1Token, v2Token]")
+      ])
+    }
+    try directory.write { tx throws(AWSError) in
+      try authorize(caller, "SetSecurityTokenServicePreferences", "*", snapshot: tx.snapshot)
+      var account = try tx.account(caller.accountID).account
+      account.globalEndpointTokenVersion = version
+      tx.put(account)
+    }
+    return .structure([:])
   }
 
   func createAccountAlias(_ input: ModelValue, _ caller: Caller) throws(AWSError) -> ModelValue {
@@ -64,12 +87,14 @@ extension IAMService {
       "AttachedPoliciesPerGroupQuota": quotas.managedPoliciesPerEntity,
       "AttachedPoliciesPerRoleQuota": quotas.managedPoliciesPerEntity,
       "AccessKeysPerUserQuota": quotas.accessKeysPerUser, "AccountAccessKeysPresent": rootKeys ? 1 : 0,
-      "AccountMFAEnabled": 0, "MFADevices": account.mfaDevices.count,
+      "AccountMFAEnabled": account.rootMFADevice == nil ? 0 : 1, "MFADevices": account.mfaDevices.count,
       "MFADevicesInUse": account.mfaDevices.values.filter { $0.userName != nil }.count,
-      "AccountSigningCertificatesPresent": 0,
-      "SigningCertificatesPerUserQuota": 2, "ServerCertificates": 0, "ServerCertificatesQuota": 20, "Providers": 0,
+      "AccountSigningCertificatesPresent": account.signingCertificates.values.contains { $0.userName == nil } ? 1 : 0,
+      "SigningCertificatesPerUserQuota": quotas.signingCertificatesPerUser,
+      "ServerCertificates": account.serverCertificates.count, "ServerCertificatesQuota": quotas.serverCertificatesPerAccount, "Providers": 0,
       "PolicySizeQuota": 6_144, "UserPolicySizeQuota": 2_048, "GroupPolicySizeQuota": 5_120,
-      "RolePolicySizeQuota": 10_240, "AssumeRolePolicySizeQuota": 2_048, "GlobalEndpointTokenVersion": 1,
+      "RolePolicySizeQuota": 10_240, "AssumeRolePolicySizeQuota": 2_048,
+      "GlobalEndpointTokenVersion": account.account.globalEndpointTokenVersion == "v2Token" ? 2 : 1,
     ]
     return .structure(["SummaryMap": .map(map.mapValues { .int($0) })])
   }
@@ -157,9 +182,20 @@ extension IAMService {
         return model
       }
     }
+    // One page runs through the four lists in this order, `MaxItems` entries in all (AWS's
+    // default is 100), each list sorted by name: the marker names the next entry by its list
+    // and name, so a page boundary survives changes elsewhere in the account.
+    func key(_ list: Int, _ entry: ModelValue, _ member: String) -> String {
+      "\(list)\u{0}\(entry[member: member]?.stringValue?.lowercased() ?? "")\u{0}\(entry[member: "Arn"]?.stringValue ?? "")"
+    }
+    let entries =
+      users.map { (0, $0, key(0, $0, "UserName")) } + groups.map { (1, $0, key(1, $0, "GroupName")) }
+      + roles.map { (2, $0, key(2, $0, "RoleName")) } + policies.map { (3, $0, key(3, $0, "PolicyName")) }
+    let (slice, marker) = page(entries, input: input) { $0.2 }
+    func list(_ index: Int) -> ModelValue { .list(slice.filter { $0.0 == index }.map(\.1)) }
     return .object([
-      "UserDetailList": .list(users), "GroupDetailList": .list(groups), "RoleDetailList": .list(roles),
-      "Policies": .list(policies), "IsTruncated": .bool(false),
+      "UserDetailList": list(0), "GroupDetailList": list(1), "RoleDetailList": list(2),
+      "Policies": list(3), "IsTruncated": .bool(marker != nil), "Marker": .str(marker),
     ])
   }
 }

@@ -84,18 +84,30 @@ extension IAMService {
     )
   }
 
+  /// Whether `name` (a `UserName` input, possibly empty) means the root user itself: only the
+  /// root user can name itself, by leaving the name out (in-process callers; the wire requires
+  /// one) or by giving its `UserId`, the account id, which no IAM user of the account is named.
+  /// Root MFA is then a device enabled for no user (`VirtualMFADevice.isRootDevice`).
+  func namesRootUser(_ name: String, _ caller: Caller, _ snapshot: DirectorySnapshot) -> Bool {
+    guard caller.isRoot else { return false }
+    if name.isEmpty { return true }
+    return name == caller.accountID && snapshot.accounts[caller.accountID]?.users[name.lowercased()] == nil
+  }
+
   func enableMFADevice(_ input: ModelValue, _ caller: Caller) throws(AWSError) -> ModelValue {
     let (name, serial, code1, code2) = codeInput(input)
     try directory.write { tx throws(AWSError) in
-      try authorize(caller, "EnableMFADevice", userARN(name, caller, tx.snapshot), snapshot: tx.snapshot)
+      let forRoot = namesRootUser(name, caller, tx.snapshot)
+      let target = forRoot ? "arn:aws:iam::\(caller.accountID):root" : userARN(name, caller, tx.snapshot)
+      try authorize(caller, "EnableMFADevice", target, snapshot: tx.snapshot)
       let account = try tx.account(caller.accountID)
-      let user = try user(name, in: account)
+      let user = forRoot ? nil : try user(name, in: account)
       var device = try mfaDevice(serial, in: account)
-      if device.userName != nil { throw .entityAlreadyExists("MFA Device is already in use.") }
+      if device.userName != nil || device.enableDate != nil { throw .entityAlreadyExists("MFA Device is already in use.") }
       guard let counter = device.acceptedConsecutiveCounter(code1, code2, at: now(), secrets: directory.secrets) else {
         throw Self.invalidAuthenticationCode()
       }
-      device.userName = user.name
+      device.userName = user?.name
       device.enableDate = now()
       device.lastUsedCounter = counter
       tx.put(device)
@@ -106,12 +118,14 @@ extension IAMService {
   func resyncMFADevice(_ input: ModelValue, _ caller: Caller) throws(AWSError) -> ModelValue {
     let (name, serial, code1, code2) = codeInput(input)
     try directory.write { tx throws(AWSError) in
-      try authorize(caller, "ResyncMFADevice", userARN(name, caller, tx.snapshot), snapshot: tx.snapshot)
+      let forRoot = namesRootUser(name, caller, tx.snapshot)
+      let target = forRoot ? "arn:aws:iam::\(caller.accountID):root" : userARN(name, caller, tx.snapshot)
+      try authorize(caller, "ResyncMFADevice", target, snapshot: tx.snapshot)
       let account = try tx.account(caller.accountID)
-      let user = try user(name, in: account)
+      let user = forRoot ? nil : try user(name, in: account)
       var device = try mfaDevice(serial, in: account)
-      guard device.userName?.lowercased() == user.name.lowercased() else {
-        throw .noSuchEntity("MFA Device with serial number \(serial) is not enabled for user \(user.name).")
+      guard forRoot ? device.isRootDevice : device.userName?.lowercased() == user?.name.lowercased() else {
+        throw .noSuchEntity("MFA Device with serial number \(serial) is not enabled for user \(user?.name ?? name).")
       }
       guard let counter = device.acceptedConsecutiveCounter(code1, code2, at: now(), secrets: directory.secrets) else {
         throw Self.invalidAuthenticationCode()
@@ -126,12 +140,14 @@ extension IAMService {
     let name = input.string("UserName") ?? caller.userName ?? ""
     let serial = input.string("SerialNumber") ?? ""
     try directory.write { tx throws(AWSError) in
-      try authorize(caller, "DeactivateMFADevice", userARN(name, caller, tx.snapshot), snapshot: tx.snapshot)
+      let forRoot = namesRootUser(name, caller, tx.snapshot)
+      let target = forRoot ? "arn:aws:iam::\(caller.accountID):root" : userARN(name, caller, tx.snapshot)
+      try authorize(caller, "DeactivateMFADevice", target, snapshot: tx.snapshot)
       let account = try tx.account(caller.accountID)
-      let user = try user(name, in: account)
+      let user = forRoot ? nil : try user(name, in: account)
       var device = try mfaDevice(serial, in: account)
-      guard device.userName?.lowercased() == user.name.lowercased() else {
-        throw .noSuchEntity("MFA Device with serial number \(serial) is not enabled for user \(user.name).")
+      guard forRoot ? device.isRootDevice : device.userName?.lowercased() == user?.name.lowercased() else {
+        throw .noSuchEntity("MFA Device with serial number \(serial) is not enabled for user \(user?.name ?? name).")
       }
       device.userName = nil
       device.enableDate = nil
@@ -145,7 +161,9 @@ extension IAMService {
     try directory.write { tx throws(AWSError) in
       try authorize(caller, "DeleteVirtualMFADevice", serial, snapshot: tx.snapshot)
       let device = try mfaDevice(serial, in: tx.account(caller.accountID))
-      if device.userName != nil { throw .deleteConflict("MFA VirtualDevice in use. Must deactivate first.") }
+      if device.userName != nil || device.enableDate != nil {
+        throw .deleteConflict("MFA VirtualDevice in use. Must deactivate first.")
+      }
       tx.deleteMFADevice(device)
     }
     return .structure([:])
@@ -153,10 +171,23 @@ extension IAMService {
 
   func listMFADevices(_ input: ModelValue, _ caller: Caller) throws(AWSError) -> ModelValue {
     let snapshot = directory.snapshot
-    guard let name = input.string("UserName") ?? caller.userName else {
-      // The root user's own devices: it has none it can enable through this API.
-      guard caller.isRoot else { throw .validationError("Must specify userName when calling with non-User credentials") }
-      return listOutput("MFADevices", [], marker: nil)
+    let named = input.string("UserName")
+    if caller.isRoot && namesRootUser(named ?? "", caller, snapshot) {
+      // The root user's own devices, listed under its user id (the account id).
+      try authorize(caller, "ListMFADevices", "arn:aws:iam::\(caller.accountID):root", snapshot: snapshot)
+      let devices = try accountDirectory(caller, snapshot).mfaDevices.values.filter(\.isRootDevice)
+        .sorted { $0.serialNumber < $1.serialNumber }
+      let (slice, marker) = page(devices, input: input) { $0.serialNumber }
+      return listOutput(
+        "MFADevices",
+        slice.map {
+          .object([
+            "UserName": .string(caller.accountID), "SerialNumber": .string($0.serialNumber), "EnableDate": .date($0.enableDate),
+          ])
+        }, marker: marker)
+    }
+    guard let name = named ?? caller.userName else {
+      throw .validationError("Must specify userName when calling with non-User credentials")
     }
     try authorize(caller, "ListMFADevices", userARN(name, caller, snapshot), snapshot: snapshot)
     let account = try accountDirectory(caller, snapshot)
@@ -180,8 +211,8 @@ extension IAMService {
     let status = input.string("AssignmentStatus") ?? "Any"
     let devices = account.mfaDevices.values.filter { device in
       switch status {
-      case "Assigned": device.userName != nil
-      case "Unassigned": device.userName == nil
+      case "Assigned": device.userName != nil || device.isRootDevice
+      case "Unassigned": device.userName == nil && !device.isRootDevice
       default: true
       }
     }.sorted { $0.serialNumber < $1.serialNumber }
@@ -191,7 +222,12 @@ extension IAMService {
       slice.map { device in
         .object([
           "SerialNumber": .string(device.serialNumber), "EnableDate": .date(device.enableDate),
-          "User": device.userName.flatMap { account.users[$0.lowercased()] }.map { $0.model() },
+          "User": device.isRootDevice
+            ? .object([
+              "Path": .string("/"), "UserId": .string(account.account.id), "Arn": .string(account.account.rootARN),
+              "CreateDate": .timestamp(account.account.createDate),
+            ])
+            : device.userName.flatMap { account.users[$0.lowercased()] }.map { $0.model() },
           "Tags": device.tags.model,
         ])
       }, marker: marker)

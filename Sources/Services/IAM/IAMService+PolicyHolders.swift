@@ -88,6 +88,8 @@ extension IAMService {
       tx.put(group)
     case .role:
       var role = try role(holder.name, in: account)
+      // Only the service changes a service-linked role's policies (`UnmodifiableEntity`).
+      try refuseIfServiceLinked(role)
       role.attachedPolicies = holder.attachedPolicies
       role.inlinePolicies = holder.inlinePolicies
       tx.put(role)

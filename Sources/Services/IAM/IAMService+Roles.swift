@@ -110,6 +110,8 @@ extension IAMService {
     let maxSession = input.int("MaxSessionDuration")
     try validateMaxSessionDuration(maxSession)
     _ = try updateRole(named: input.string("RoleName") ?? "", caller, action: "UpdateRole") { role throws(AWSError) in
+      // A service-linked role's description is the one thing IAM lets its account change.
+      if maxSession != nil { try refuseIfServiceLinked(role) }
       if let description = input.string("Description") { role.description = description }
       if let maxSession { role.maxSessionDuration = maxSession }
     }
@@ -127,6 +129,7 @@ extension IAMService {
     let document = input.string("PolicyDocument") ?? ""
     _ = try updateRole(named: input.string("RoleName") ?? "", caller, action: "UpdateAssumeRolePolicy") {
       role throws(AWSError) in
+      try refuseIfServiceLinked(role)
       try validatePolicy(document, kind: .trust)
       role.assumeRolePolicyDocument = document
     }
@@ -139,6 +142,7 @@ extension IAMService {
       try authorize(caller, "DeleteRole", roleARN(name, caller, tx.snapshot), snapshot: tx.snapshot)
       let account = try tx.account(caller.accountID)
       let role = try role(name, in: account)
+      try refuseIfServiceLinked(role)
       if account.instanceProfiles.values.contains(where: { $0.roles.contains { $0.lowercased() == role.name.lowercased() } }) {
         throw .deleteConflict("Cannot delete entity, must remove roles from instance profile first.")
       }
@@ -183,6 +187,7 @@ extension IAMService {
       named: input.string("RoleName") ?? "", caller, action: "PutRolePermissionsBoundary",
       context: ["iam:PermissionsBoundary": .single(boundary)]
     ) { role throws(AWSError) in
+      try refuseIfServiceLinked(role)
       try checkBoundary(boundary, caller, snapshot)
       role.permissionsBoundary = boundary
     }
@@ -191,7 +196,9 @@ extension IAMService {
 
   func deleteRolePermissionsBoundary(_ input: ModelValue, _ caller: Caller) throws(AWSError) -> ModelValue {
     _ = try updateRole(named: input.string("RoleName") ?? "", caller, action: "DeleteRolePermissionsBoundary") {
-      role throws(AWSError) in role.permissionsBoundary = nil
+      role throws(AWSError) in
+      try refuseIfServiceLinked(role)
+      role.permissionsBoundary = nil
     }
     return .structure([:])
   }

@@ -132,6 +132,7 @@ extension IAMService {
           renamed.userName = user.name
           tx.put(renamed)
         }
+        renameUserCredentials(from: oldName, to: user.name, in: account, &tx)
       }
     }
     return .structure([:])
@@ -153,6 +154,7 @@ extension IAMService {
       if account.mfaDevices.values.contains(where: { $0.userName?.lowercased() == user.name.lowercased() }) {
         throw .deleteConflict("Cannot delete entity, must delete MFA device first.")
       }
+      if let conflict = userCredentialConflict(user, in: account) { throw conflict }
       tx.deleteUser(user)
     }
     return .structure([:])

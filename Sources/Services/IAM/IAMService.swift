@@ -17,11 +17,15 @@ public final class IAMService: Sendable {
   let now: @Sendable () -> Date
   /// The latest credential report of each account (`IAMService+CredentialReport`).
   let credentialReports = CredentialReportStore()
+  /// Who last tried which service, from the audit trail (`IAMService+LastAccessed`).
+  public let serviceAccess: ServiceAccessIndex
+  /// This node's service-last-accessed reports.
+  let serviceLastAccessedJobs = ServiceLastAccessedJobs()
 
   public init(
     directory: Directory, authorizer: Authorizer, quotas: IAMQuotas = IAMQuotas(),
     lastUsed: LastUsedRecorder = LastUsedRecorder(), passwords: PasswordHasher = PasswordHasher(),
-    now: @escaping @Sendable () -> Date = Date.init
+    now: @escaping @Sendable () -> Date = Date.init, serviceAccess: ServiceAccessIndex = ServiceAccessIndex()
   ) {
     self.directory = directory
     self.authorizer = authorizer
@@ -29,6 +33,7 @@ public final class IAMService: Sendable {
     self.lastUsed = lastUsed
     self.passwords = passwords
     self.now = now
+    self.serviceAccess = serviceAccess
   }
 
   // Untyped throws: typed-throwing closures in this table crash the 6.3 compiler (SILGen).
@@ -51,6 +56,10 @@ public final class IAMService: Sendable {
     registerLoginProfiles(&h)
     registerPasswordPolicy(&h)
     registerOIDCProviders(&h)
+    registerCertificates(&h)  // signing and server certificates, SSH keys, service credentials
+    registerSAMLProviders(&h)
+    registerLastAccessed(&h)
+    registerServiceLinkedRoles(&h)
     return h
   }()
 
@@ -97,8 +106,30 @@ public final class IAMService: Sendable {
     return c
   }
 
-  /// Checks tags against IAM's rules: unique keys, no `aws:` prefix, at most 50 per entity.
+  /// Checks tags against IAM's rules: keys of 1 to 128 and values of 0 to 256 characters from
+  /// `[\p{L}\p{Z}\p{N}_.:/=+\-@]` (the model's constraints, repeated for in-process callers and
+  /// worded as the wire validation words them), unique keys, no `aws:` prefix, at most 50 per
+  /// entity.
   func validateTags(_ tags: [Tag], existing: [Tag] = [], entity: String) throws(AWSError) {
+    var violations: [ConstraintViolation] = []
+    for (index, tag) in tags.enumerated() {
+      let at = "tags.\(index + 1).member"
+      if tag.key.isEmpty || !Self.isTagText(tag.key) {
+        violations.append(.init(path: "\(at).key", value: .shown(tag.key), constraint: "Member must satisfy regular expression pattern: \(Self.tagKeyPattern)"))
+      }
+      if tag.key.isEmpty {
+        violations.append(.init(path: "\(at).key", value: .shown(tag.key), constraint: "Member must have length greater than or equal to 1"))
+      } else if tag.key.unicodeScalars.count > 128 {
+        violations.append(.init(path: "\(at).key", value: .shown(tag.key), constraint: "Member must have length less than or equal to 128"))
+      }
+      if !Self.isTagText(tag.value) {
+        violations.append(.init(path: "\(at).value", value: .shown(tag.value), constraint: "Member must satisfy regular expression pattern: \(Self.tagValuePattern)"))
+      }
+      if tag.value.unicodeScalars.count > 256 {
+        violations.append(.init(path: "\(at).value", value: .shown(tag.value), constraint: "Member must have length less than or equal to 256"))
+      }
+    }
+    if !violations.isEmpty { throw .validationError(violations: violations) }
     var keys = Set<String>()
     for tag in tags {
       if tag.key.lowercased().hasPrefix("aws:") {
@@ -112,6 +143,22 @@ public final class IAMService: Sendable {
     merged.merge(tags)
     if merged.count > quotas.tagsPerEntity {
       throw .limitExceeded("The number of tags has reached the maximum limit.")
+    }
+  }
+
+  static let tagKeyPattern = #"[\p{L}\p{Z}\p{N}_.:/=+\-@]+"#
+  static let tagValuePattern = #"[\p{L}\p{Z}\p{N}_.:/=+\-@]*"#
+
+  /// Whether every character of `text` is a letter, a separator, a number or one of `_.:/=+-@`,
+  /// as IAM's tag patterns allow.
+  static func isTagText(_ text: String) -> Bool {
+    text.unicodeScalars.allSatisfy { scalar in
+      switch scalar.properties.generalCategory {
+      case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter,
+        .spaceSeparator, .lineSeparator, .paragraphSeparator, .decimalNumber, .letterNumber, .otherNumber:
+        true
+      default: "_.:/=+-@".unicodeScalars.contains(scalar)
+      }
     }
   }
 

@@ -48,6 +48,7 @@ public final class STSService: Sendable {
     registerAssumeRole(&h)
     registerSessionToken(&h)
     registerWebIdentity(&h)
+    registerSAML(&h)
     registerFederationToken(&h)
     registerDecodeAuthorizationMessage(&h)
     return h

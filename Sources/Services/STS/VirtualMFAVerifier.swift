@@ -22,13 +22,14 @@ public struct VirtualMFAVerifier: Sendable {
 
   /// `true` when `tokenCode` proves `caller` holds device `serialNumber`.
   public func verify(_ caller: Caller, serialNumber: String, tokenCode: String) -> Bool {
-    // Only IAM users enable devices; a role session or the root user has none to prove with.
-    guard let userName = caller.userName, caller.session == nil || caller.session?.kind == .sessionToken else {
+    // IAM users and the root user enable devices; a role session has none to prove with.
+    guard caller.userName != nil || caller.isRoot, caller.session == nil || caller.session?.kind == .sessionToken else {
       return false
     }
+    let userName = caller.userName
     let accepted = try? directory.write { tx throws(AWSError) -> Bool in
       guard var device = tx.snapshot.accounts[caller.accountID]?.mfaDevices[serialNumber.lowercased()],
-        device.userName?.lowercased() == userName.lowercased(),
+        userName.map({ device.userName?.lowercased() == $0.lowercased() }) ?? device.isRootDevice,
         let counter = device.acceptedCounter(for: tokenCode, at: now(), secrets: directory.secrets)
       else { return false }
       device.lastUsedCounter = counter

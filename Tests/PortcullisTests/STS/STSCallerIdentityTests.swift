@@ -73,7 +73,7 @@ struct STSCallerIdentityTests {
   func unknownOperation() throws {
     let account = try S()
     #expect(
-      account.error("AssumeRoleWithSAML", [:], as: account.root)
-        == .invalidAction("AssumeRoleWithSAML", version: "2011-06-15"))
+      account.error("GetDelegatedAccessToken", [:], as: account.root)
+        == .invalidAction("GetDelegatedAccessToken", version: "2011-06-15"))
   }
 }
