@@ -142,13 +142,17 @@ struct AccessAnalyzerEndpoint: Sendable {
     return response
   }
 
-  /// The shared SigV4 and authorization errors under the names AWS's JSON services use.
+  /// The shared SigV4 and authorization errors under the names AWS's JSON services use
+  /// (`AccessDeniedException`, `UnrecognizedClientException`, `InvalidSignatureException`…).
   static func restJSONError(_ error: AWSError) -> AWSError {
     let code: String
     switch error.code {
     case "AccessDenied": code = "AccessDeniedException"
     case "InvalidClientTokenId": code = "UnrecognizedClientException"
     case "SignatureDoesNotMatch": code = "InvalidSignatureException"
+    case "IncompleteSignature": code = "IncompleteSignatureException"
+    case "MissingAuthenticationToken": code = "MissingAuthenticationTokenException"
+    case "ExpiredToken": code = "ExpiredTokenException"
     case "ServiceFailure": code = "InternalServerException"
     default: return error
     }

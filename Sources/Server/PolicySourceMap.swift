@@ -49,9 +49,18 @@ struct PolicySourceMap {
     return false
   }
 
-  /// The location of `path`; when `token` names an item of an array, a string value or a
-  /// condition key under the element, the location narrows to it. An unresolvable path ends
-  /// where resolution stopped.
+  /// The location of `path`, narrowed by the first of `tokens` that names something in it.
+  func location(path: [PathElement], refinedBy tokens: [String]) -> Location {
+    let base = location(path: path)
+    for token in tokens {
+      let refined = location(path: path, refinedBy: token)
+      if refined.path.count > base.path.count { return refined }
+    }
+    return base
+  }
+
+  /// The location of `path`; when `token` names an item of an array or a condition key under
+  /// the element, the location narrows to it. An unresolvable path ends where resolution stopped.
   func location(path: [PathElement], refinedBy token: String? = nil) -> Location {
     guard var node = root else { return location(path: path, fallback: 0) }
     var resolved: [PathElement] = []

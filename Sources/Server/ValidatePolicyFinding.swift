@@ -31,7 +31,7 @@ struct ValidatePolicyFinding {
   }
 
   /// A linter finding, located at its statement and element, and at the value it names
-  /// (the first backquoted token of the detail) when that value is in the element.
+  /// (the first backquoted token of the detail found in the element) when there is one.
   init(lint: LintFinding, in source: PolicySourceMap) {
     issue = AccessAnalyzerIssue(lint: lint)
     details = lint.detail.replacingOccurrences(of: "`", with: "")
@@ -41,8 +41,10 @@ struct ValidatePolicyFinding {
       if source.statementsAreArray { path.append(.index(index)) }
       if let element = lint.element, element != "Statement" { path.append(.value(element)) }
     }
-    let token = lint.detail.split(separator: "`", omittingEmptySubsequences: false).dropFirst().first.map(String.init)
-    locations = [source.location(path: path, refinedBy: token)]
+    // Backquoted spans are the odd-numbered pieces between backquotes.
+    let pieces = lint.detail.split(separator: "`", omittingEmptySubsequences: false)
+    let tokens = pieces.indices.filter { $0 % 2 == 1 }.map { String(pieces[$0]) }
+    locations = [source.location(path: path, refinedBy: tokens)]
   }
 }
 

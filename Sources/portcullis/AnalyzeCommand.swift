@@ -83,6 +83,14 @@ struct AnalyzeCommand: ParsableCommand {
     do {
       if let dataDir {
         inventory = try DirectoryInventory.load(dataDirectory: dataDir)
+        // The server's own trail (the open segment included) says who was active, as CloudTrail
+        // files do offline.
+        let segments = URL(fileURLWithPath: dataDir).appendingPathComponent("trail/segments")
+        if FileManager.default.fileExists(atPath: segments.path) {
+          let (activity, notes) = TrailCallReader.lastActivity(in: [segments])
+          inventory.trailActivity.merge(activity) { max($0, $1) }
+          inventory.notes += notes
+        }
       }
       if !authorizationDetails.isEmpty {
         var inputs = InventoryLoader.Inputs()

@@ -41,9 +41,9 @@ import Testing
     (user("esc-passrole-ec2"), .passRoleEC2, 2),
     (user("esc-passrole-lambda-invoke"), .passRoleLambdaInvoke, 2),
     (user("esc-passrole-lambda-event-source"), .passRoleLambdaEventSource, 2),
-    (user("esc-update-function-code"), .updateFunctionCode, 2),
+    (user("esc-update-function-code"), .updateFunctionCode, 3),
     (user("esc-passrole-glue"), .passRoleGlue, 2),
-    (user("esc-update-dev-endpoint"), .updateDevEndpoint, 2),
+    (user("esc-update-dev-endpoint"), .updateDevEndpoint, 3),
     (user("esc-passrole-cloudformation"), .passRoleCloudFormation, 2),
     (user("esc-passrole-datapipeline"), .passRoleDataPipeline, 2),
     (user("esc-passrole-sagemaker"), .passRoleSageMaker, 2),
@@ -78,7 +78,7 @@ import Testing
 
   @Test func everyEscalationMethodIsPlanted() {
     let planted = Set(Self.planted.map(\.1))
-    let missing = EscalationMethod.allCases.filter { $0 != .administrator && !planted.contains($0) }
+    let missing = EscalationMethod.allCases.filter { $0 != .administrator && $0 != .runsAs && !planted.contains($0) }
     #expect(missing.isEmpty)
   }
 
@@ -94,6 +94,13 @@ import Testing
     let edge = try #require(Self.graph.edges(from: Self.user("esc-update-assume-role-policy")).first)
     #expect(edge.method == .updateAssumeRolePolicy)
     #expect(edge.permissions.map(\.action) == ["iam:UpdateAssumeRolePolicy", "sts:AssumeRole"])
+  }
+
+  @Test func changingExistingCodeGoesThroughTheServiceNode() throws {
+    let path = try #require(Self.graph.shortestPath(from: Self.user("esc-update-function-code")) { $0 == Self.administrator })
+    #expect(Self.graph.node(path.edges[0].to)?.kind == .service)
+    #expect(path.edges[1].method == .runsAs && path.edges[1].to == Self.role("LambdaAdmin"))
+    #expect(path.edges[1].assumption != nil)
   }
 
   @Test func administratorsAreNodesWithAnEdgeToTheAdministrator() {

@@ -74,7 +74,7 @@ class IdP:
 
     def response_xml(self, role_arn, provider_arn, session_name="alice", subject="alice@example.com",
                      audience=SIGNIN, recipient=SIGNIN, not_on_or_after=300, not_before=-60, extra_attributes="",
-                     session_duration=None, issuer=None):
+                     session_duration=None, issuer=None, issued=0):
         """An unsigned samlp:Response, written the way IdPs write them (attributes in no order,
         namespaces declared high up, indentation, xsi:type values)."""
         issuer = issuer or self.entity_id
@@ -84,10 +84,10 @@ class IdP:
       <saml:Attribute Name="https://aws.amazon.com/SAML/Attributes/SessionDuration">
         <saml:AttributeValue xsi:type="xs:string">{session_duration}</saml:AttributeValue>
       </saml:Attribute>"""
-        return f"""<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" Version="2.0" ID="_r{uuid.uuid4().hex}" IssueInstant="{utc()}" Destination="{SIGNIN}">
+        return f"""<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" Version="2.0" ID="_r{uuid.uuid4().hex}" IssueInstant="{utc(issued)}" Destination="{SIGNIN}">
   <saml:Issuer>{issuer}</saml:Issuer>
   <samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"/></samlp:Status>
-  <saml:Assertion xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" IssueInstant="{utc()}" Version="2.0" ID="_a{uuid.uuid4().hex}">
+  <saml:Assertion xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" IssueInstant="{utc(issued)}" Version="2.0" ID="_a{uuid.uuid4().hex}">
     <saml:Issuer>{issuer}</saml:Issuer>
     <saml:Subject>
       <saml:NameID Format="urn:oasis:names:tc:SAML:2.0:nameid-format:persistent">{subject}</saml:NameID>
@@ -182,6 +182,8 @@ def test_saml_provider_lifecycle(iam):
     assert created["Tags"] == [{"Key": "team", "Value": "id"}]
     got = iam.get_saml_provider(SAMLProviderArn=provider_arn)
     assert got["SAMLMetadataDocument"] == idp.metadata() and "CreateDate" in got
+    # Metadata without validUntil: AWS reports a date a hundred years on.
+    assert got["ValidUntil"].year - got["CreateDate"].year == 100
     assert provider_arn in [p["Arn"] for p in iam.list_saml_providers()["SAMLProviderList"]]
     expect_error("EntityAlreadyExists", iam.create_saml_provider, Name=name, SAMLMetadataDocument=idp.metadata())
     other = IdP("https://lifecycle.example.com/saml")
@@ -284,7 +286,14 @@ def test_an_unsigned_response_is_refused(server, iam, idp):
 def test_an_expired_assertion_is_refused(server, iam, idp):
     role_arn, _ = saml_role(iam, idp)
     signed = idp.sign(idp.response_xml(role_arn, idp.provider_arn, not_on_or_after=-900, not_before=-1800))
-    refuse(server, "ExpiredTokenException", role_arn, idp.provider_arn, signed)
+    assert refuse(server, "ExpiredTokenException", role_arn, idp.provider_arn, signed) == "Response has expired"
+
+
+def test_a_response_issued_more_than_five_minutes_ago_is_refused(server, iam, idp):
+    role_arn, _ = saml_role(iam, idp)
+    signed = idp.sign(idp.response_xml(role_arn, idp.provider_arn, issued=-400, not_on_or_after=3600))
+    message = refuse(server, "ExpiredTokenException", role_arn, idp.provider_arn, signed)
+    assert message == "Token must be redeemed within 5 minutes of issuance"
 
 
 def test_a_wrong_audience_or_recipient_is_refused(server, iam, idp):
@@ -424,3 +433,23 @@ def test_the_trail_records_the_call_as_a_saml_user_without_the_assertion(server,
         time.sleep(0.25)
     assert any(r["userIdentity"]["type"] == "SAMLUser" for r in records), [r["userIdentity"] for r in records]
     assert all(signed not in json.dumps(r) for r in records)
+
+
+def test_a_saml_provider_survives_a_restart_and_still_verifies(server_factory):
+    from portcullis_e2e import make_iam_client
+
+    own = server_factory("saml-restart").start()
+    try:
+        iam = make_iam_client(own.endpoint, ROOT_ACCESS_KEY_ID, ROOT_SECRET_ACCESS_KEY)
+        idp = IdP("https://restart.example.com/saml")
+        idp.name = unique("saml")
+        idp.provider_arn = iam.create_saml_provider(Name=idp.name, SAMLMetadataDocument=idp.metadata())["SAMLProviderArn"]
+        role_arn, _ = saml_role(iam, idp)
+        own.restart()
+        assert iam.get_saml_provider(SAMLProviderArn=idp.provider_arn)["SAMLMetadataDocument"] == idp.metadata()
+        signed = idp.sign(idp.response_xml(role_arn, idp.provider_arn))
+        result = sts_client(own).assume_role_with_saml(RoleArn=role_arn, PrincipalArn=idp.provider_arn,
+                                                       SAMLAssertion=b64(signed))
+        assert result["Issuer"] == idp.entity_id
+    finally:
+        own.stop()

@@ -100,6 +100,19 @@ struct EscalationBuilder {
       graph.edges += computeServices(e, serviceRoles: serviceRoles)
       graph.edges += groupMembership(e)
     }
+    // A node for each service whose existing compute someone can change, with its roles.
+    let changed = Set(graph.edges.map(\.to).filter { $0.hasPrefix("service:") })
+    for recipe in EscalationMethod.serviceRecipes where !recipe.passesRole {
+      let id = EscalationNode.serviceID(account: account, service: recipe.servicePrincipal)
+      guard changed.contains(id), graph.nodes.allSatisfy({ $0.id != id }) else { continue }
+      graph.nodes.append(EscalationNode(
+        id: id, kind: .service, name: recipe.servicePrincipal, account: account, isAdministrator: false))
+      for role in serviceRoles[recipe.servicePrincipal] ?? [] {
+        graph.edges.append(EscalationEdge(
+          from: id, to: role, method: .runsAs, permissions: [],
+          assumption: "existing compute of \(recipe.servicePrincipal) runs with `\(role.split(separator: "/").last ?? "")` (the export lists no functions or endpoints)"))
+      }
+    }
     graph.trustSlots = Dictionary(uniqueKeysWithValues: targets.compactMap { r in r.trust.map { (r.role.arn, $0) } })
     graph.reindex()
     return graph
@@ -136,7 +149,7 @@ struct EscalationBuilder {
     case .group:
       tryGrant(.putGroupPolicy, "iam:PutGroupPolicy", e.id)
       tryGrant(.attachGroupPolicy, "iam:AttachGroupPolicy", e.id, attach)
-    case .administrator:
+    case .administrator, .service:
       break
     }
     // Customer managed policies the principal has (itself or through its groups).
@@ -146,7 +159,7 @@ struct EscalationBuilder {
       attached = (user?.attachedPolicies ?? []) + (user?.groups ?? []).compactMap { context.groups[$0] }.flatMap(\.attachedPolicies)
     case .role: attached = roles[e.id]?.attachedPolicies ?? []
     case .group: attached = groups[e.id]?.attachedPolicies ?? []
-    case .administrator: break
+    case .administrator, .service: break
     }
     let versions = ["iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion"].filter(e.possible.contains)
     for arn in Set(attached).sorted() where !versions.isEmpty && !arn.contains(":iam::aws:policy/") {
@@ -313,15 +326,16 @@ struct EscalationBuilder {
         granted.append(p)
       }
       guard granted.count == recipe.actions.count else { continue }
+      guard recipe.passesRole else {
+        // Changing existing compute: one edge to the service's node, which leads to its roles.
+        out.append(EscalationEdge(
+          from: e.id, to: EscalationNode.serviceID(account: account, service: recipe.servicePrincipal),
+          method: recipe.method, permissions: granted))
+        continue
+      }
       for role in targets where role != e.id {
-        if recipe.passesRole {
-          guard let p = e.permission("iam:PassRole", role, ["iam:PassedToService": recipe.servicePrincipal]) else { continue }
-          out.append(EscalationEdge(from: e.id, to: role, method: recipe.method, permissions: [p] + granted))
-        } else {
-          out.append(EscalationEdge(
-            from: e.id, to: role, method: recipe.method, permissions: granted,
-            assumption: "a function or endpoint runs with `\(role.split(separator: "/").last ?? "")` (the export lists no functions or endpoints)"))
-        }
+        guard let p = e.permission("iam:PassRole", role, ["iam:PassedToService": recipe.servicePrincipal]) else { continue }
+        out.append(EscalationEdge(from: e.id, to: role, method: recipe.method, permissions: [p] + granted))
       }
     }
     return out

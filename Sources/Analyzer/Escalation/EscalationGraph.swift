@@ -6,9 +6,14 @@ public struct EscalationNode: Sendable, Hashable {
   /// What the node stands for.
   public enum Kind: String, Sendable, Codable {
     case user, role, group, administrator
+    /// Existing compute of a service (Lambda functions, Glue endpoints) that runs with the
+    /// roles the service may assume: changing its code acts as those roles. One node per
+    /// service keeps the edges linear in principals plus roles, not their product.
+    case service
   }
 
-  /// The node's id: the principal's ARN, or `administrator:ACCOUNT` for the synthetic node.
+  /// The node's id: the principal's ARN, `administrator:ACCOUNT` for the synthetic node, or
+  /// `service:ACCOUNT:SERVICE-PRINCIPAL` for a service's existing compute.
   public var id: String
   public var kind: Kind
   /// The principal's name (`administrator` for the synthetic node).
@@ -20,6 +25,9 @@ public struct EscalationNode: Sendable, Hashable {
 
   /// The id of an account's synthetic administrator node.
   public static func administratorID(account: String) -> String { "administrator:\(account)" }
+
+  /// The id of the node standing for a service's existing compute in an account.
+  public static func serviceID(account: String, service: String) -> String { "service:\(account):\(service)" }
 }
 
 /// One permission behind an edge: the action the engine allowed, on which resource, and the
@@ -184,7 +192,7 @@ public struct EscalationGraph: Sendable {
   /// account), shortest first. Administrators themselves are not listed.
   public func paths(to administratorID: String? = nil) -> [EscalationPath] {
     var out: [EscalationPath] = []
-    for n in nodes where n.kind != .administrator && !n.isAdministrator && n.kind != .group {
+    for n in nodes where (n.kind == .user || n.kind == .role) && !n.isAdministrator {
       let target = administratorID ?? EscalationNode.administratorID(account: n.account)
       if let p = shortestPath(from: n.id, to: { $0 == target }) { out.append(p) }
     }
@@ -230,9 +238,13 @@ public struct EscalationGraph: Sendable {
     return s
   }
 
-  /// `user/alice`, `role/Deploy`, `group/Admins`, `administrator`.
+  /// `user/alice`, `role/Deploy`, `group/Admins`, `administrator`, `existing compute of lambda.amazonaws.com`.
   public func name(_ id: String) -> String {
     guard let n = node(id) else { return id }
-    return n.kind == .administrator ? "administrator" : "\(n.kind.rawValue)/\(n.name)"
+    switch n.kind {
+    case .administrator: return "administrator"
+    case .service: return "existing compute of \(n.name)"
+    default: return "\(n.kind.rawValue)/\(n.name)"
+    }
   }
 }

@@ -37,6 +37,8 @@ public enum EscalationMethod: String, Sendable, CaseIterable, Codable {
   case passRoleSageMaker = "PassRole+sagemaker:CreateNotebookInstance"
   case passRoleCodeBuild = "PassRole+codebuild:CreateProject"
   case passRoleECS = "PassRole+ecs:RunTask"
+  /// From a service's existing compute to a role it runs with (no permission involved).
+  case runsAs = "RunsAs"
 
   /// The region used in the ARNs of resources the attacker creates (a function, a stack...);
   /// a grant limited to another region does not count.

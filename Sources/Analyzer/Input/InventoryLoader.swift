@@ -72,9 +72,19 @@ public enum InventoryLoader {
       let referenced = a.users.flatMap(\.attachedPolicies) + a.groups.flatMap(\.attachedPolicies)
         + a.roles.flatMap(\.attachedPolicies) + a.users.compactMap(\.permissionsBoundary)
         + a.roles.compactMap(\.permissionsBoundary)
+      var unknown: [String] = []
       for arn in Set(referenced) where a.policies[arn] == nil {
-        guard let shipped = BundledAWSManagedPolicies.policy(arn: arn) else { continue }
+        guard let shipped = BundledAWSManagedPolicies.policy(arn: arn) else {
+          unknown.append(arn)
+          continue
+        }
         inventory.accounts[i].policies[arn] = shipped
+      }
+      // A policy attached but known nowhere (a filtered export, or an AWS managed policy AWS has
+      // since retired) grants nothing in the analysis: say so rather than under-report quietly.
+      if !unknown.isEmpty {
+        inventory.notes.append(
+          "\(a.source): \(unknown.count) attached polic\(unknown.count == 1 ? "y is" : "ies are") neither in the export nor among the bundled AWS managed policies, so the analysis counts no permissions from \(unknown.count == 1 ? "it" : "them"): \(unknown.sorted().joined(separator: ", "))")
       }
     }
   }

@@ -197,8 +197,10 @@ public final class ServiceReference: @unchecked Sendable {
     for candidate in keys {
       let c = candidate.lowercased()
       if c == k { return true }
-      // Templates: `aws:ResourceTag/${TagKey}`, and `s3:RequestObjectTag/<key>` as some pages write them.
-      if let r = c.range(of: "${") ?? c.range(of: "<"), k.hasPrefix(c[..<r.lowerBound]),
+      // Templates: `aws:ResourceTag/${TagKey}`, and `s3:RequestObjectTag/<key>` and
+      // `secretsmanager:ResourceTag/tag-key` as some pages write them.
+      if let r = c.range(of: "${") ?? c.range(of: "<") ?? (c.hasSuffix("/tag-key") ? c.range(of: "tag-key", options: .backwards) : nil),
+        k.hasPrefix(c[..<r.lowerBound]),
         k.count > c.distance(from: c.startIndex, to: r.lowerBound)
       {
         return true

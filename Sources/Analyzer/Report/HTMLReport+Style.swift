@@ -27,7 +27,7 @@ extension HTMLReport {
     .frameworks{display:grid;grid-template-columns:repeat(auto-fit,minmax(430px,1fr));gap:16px}.fw{border:1px solid var(--line);border-radius:6px;padding:8px 10px}
     .st{display:inline-block;border-radius:10px;padding:1px 8px;font-size:11px;font-weight:700}
     .st.pass{background:#e3f4e8;color:#1b5e20}.st.fail{background:#fdecea;color:#b71c1c}.st.not-assessed{background:#eceff1;color:#455a64}
-    .bar{height:5px;background:#90a4ae;border-radius:3px;margin-top:3px}.svc{display:inline-block;background:#eef2f6;border-radius:4px;padding:1px 6px;margin:1px;font-size:12px}
+    .perm td:first-child{white-space:nowrap;min-width:190px}.bar{height:5px;background:#90a4ae;border-radius:3px;margin-top:3px}.svc{display:inline-block;background:#eef2f6;border-radius:4px;padding:1px 6px;margin:1px;font-size:12px}
     .graph{overflow-x:auto}.graph svg text{font-size:12px}.paths li{margin:3px 0}
     footer{color:var(--muted);font-size:12px;padding:0 32px 24px}
     """

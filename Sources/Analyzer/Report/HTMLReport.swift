@@ -186,7 +186,10 @@ public struct HTMLReport: Sendable {
       counted over the service reference's actions</small></h2>
       <table class="perm"><thead><tr><th>Principal</th><th class="num">Actions</th>
       """
-    for l in levels { out += "<th class=\"num\">\(esc(l.description))</th>" }
+    for l in levels {
+      let label = l == .permissionsManagement ? "Perm. mgmt" : l.description
+      out += "<th class=\"num\" title=\"\(esc(l.description))\">\(esc(label))</th>"
+    }
     out += "<th>Services (actions per level: L/R/W/P/T)</th></tr></thead><tbody>\n"
     let sorted = permissions.sorted { $0.actions.count != $1.actions.count ? $0.actions.count > $1.actions.count : $0.arn < $1.arn }
     for p in sorted.prefix(permissionRowLimit) {

@@ -67,6 +67,16 @@ extension IAMService {
     }
   }
 
+  /// `ValidUntil`: the metadata's `validUntil`, else (as AWS reports it) a hundred years after
+  /// the provider was created.
+  static func samlValidUntil(_ provider: SAMLProvider) -> Date {
+    if let validUntil = provider.validUntil { return validUntil }
+    var calendar = Calendar(identifier: .gregorian)
+    calendar.timeZone = TimeZone(identifier: "UTC")!
+    return calendar.date(byAdding: .year, value: 100, to: provider.createDate)
+      ?? provider.createDate.addingTimeInterval(100 * 365.25 * 86400)
+  }
+
   /// The provider a `SAMLProviderArn` names in the caller's account.
   func samlProvider(_ arn: String, in account: AccountDirectory) throws(AWSError) -> SAMLProvider {
     guard let parsed = ARN(arn), parsed.service == "iam", parsed.resource.hasPrefix("saml-provider/") else {
@@ -125,7 +135,7 @@ extension IAMService {
     return .object([
       "SAMLProviderUUID": .string(provider.uuid),
       "SAMLMetadataDocument": .string(provider.metadataDocument), "CreateDate": .timestamp(provider.createDate),
-      "ValidUntil": provider.validUntil.map(ModelValue.timestamp), "Tags": provider.tags.model,
+      "ValidUntil": .timestamp(Self.samlValidUntil(provider)), "Tags": provider.tags.model,
     ])
   }
 
@@ -137,7 +147,7 @@ extension IAMService {
       "SAMLProviderList": .list(
         providers.map {
           .object([
-            "Arn": .string($0.arn), "ValidUntil": $0.validUntil.map(ModelValue.timestamp),
+            "Arn": .string($0.arn), "ValidUntil": .timestamp(Self.samlValidUntil($0)),
             "CreateDate": .timestamp($0.createDate),
           ])
         })

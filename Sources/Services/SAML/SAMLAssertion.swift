@@ -30,6 +30,8 @@ struct SAMLAssertion {
   var sessionNotOnOrAfter: Date?
   /// Attribute `Name` to its values, in document order.
   var attributes: [String: [String]]
+  /// When the IdP issued the response (its `IssueInstant`, else the assertion's).
+  var issueInstant: Date?
 
   /// Why an assertion was refused; `message` is what `InvalidIdentityToken` says.
   struct Failure: Error {
@@ -88,7 +90,11 @@ struct SAMLAssertion {
         throw Failure(message: "Response signature invalid", isSignature: true)
       }
     }
-    return try read(assertion, responseIssuer: root.child(a, "Issuer")?.text)
+    var result = try read(assertion, responseIssuer: root.child(a, "Issuer")?.text)
+    let responseIssued = try date(root.attribute("IssueInstant"))
+    let assertionIssued = try date(assertion.attribute("IssueInstant"))
+    result.issueInstant = responseIssued ?? assertionIssued
+    return result
   }
 
   /// The statements of `node`, a verified assertion.

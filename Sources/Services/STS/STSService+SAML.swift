@@ -12,8 +12,9 @@ import PolicyEngine
 /// 1. the provider `PrincipalArn` names must exist (`InvalidIdentityToken`);
 /// 2. the response must be signed (response, assertion or both) by a certificate of the
 ///    provider's metadata (`SAMLAssertion.verified`), and its `Issuer` be the metadata's entity id;
-/// 3. it must be current: `Conditions` and the bearer `SubjectConfirmationData` times, with
-///    five minutes of clock skew (`ExpiredTokenException` once past);
+/// 3. it must be current: issued at most five minutes ago (`IssueInstant`), and within the
+///    `Conditions` and bearer `SubjectConfirmationData` times, with five minutes of clock skew
+///    (`ExpiredTokenException` once past);
 /// 4. it must be for AWS: an `Audience` and a bearer `Recipient` of the AWS sign-in endpoint;
 /// 5. its id must not have been accepted before (replay);
 /// 6. its `https://aws.amazon.com/SAML/Attributes/Role` attribute must hold the pair
@@ -28,6 +29,8 @@ extension STSService {
   }
 
   static let samlClockSkew: TimeInterval = 300
+  /// How long after its `IssueInstant` a response is still taken.
+  static let samlRedemptionWindow: TimeInterval = 300
   /// `SAMLAssertion`'s maximum length in the STS model.
   static let maximumSAMLAssertionSize = 100_000
   static let samlRoleAttribute = "https://aws.amazon.com/SAML/Attributes/Role"
@@ -198,6 +201,10 @@ extension STSService {
   /// (what AWS reports as `Audience` and `saml:aud`).
   func checkSAMLConditions(_ assertion: SAMLAssertion, now current: Date) throws(AWSError) -> String {
     let skew = Self.samlClockSkew
+    // AWS takes a response only within five minutes of its issue.
+    if let issued = assertion.issueInstant, current.timeIntervalSince(issued) > Self.samlRedemptionWindow {
+      throw .samlAssertionExpired("Token must be redeemed within 5 minutes of issuance")
+    }
     if let notBefore = assertion.notBefore, current.addingTimeInterval(skew) < notBefore {
       throw .invalidIdentityToken("The SAML assertion is not yet valid: NotBefore is in the future")
     }
@@ -214,12 +221,12 @@ extension STSService {
     guard !forAWS.isEmpty else {
       throw .invalidIdentityToken("Invalid SAML response: no bearer SubjectConfirmation has the AWS sign-in Recipient")
     }
-    let current = forAWS.filter { confirmation in
+    let valid = forAWS.filter { confirmation in
       guard let notOnOrAfter = confirmation.notOnOrAfter else { return false }
       return current.addingTimeInterval(-skew) < notOnOrAfter
         && (confirmation.notBefore.map { current.addingTimeInterval(skew) >= $0 } ?? true)
     }
-    guard let confirmation = current.first else {
+    guard let confirmation = valid.first else {
       if forAWS.contains(where: { $0.notOnOrAfter == nil }) {
         throw .invalidIdentityToken("Invalid SAML response: SubjectConfirmationData has no NotOnOrAfter")
       }
@@ -300,7 +307,7 @@ extension STSService {
 
 extension AWSError {
   /// A SAML assertion past its `NotOnOrAfter` (`ExpiredTokenException`, 400).
-  static func samlAssertionExpired() -> AWSError {
-    AWSError(code: "ExpiredTokenException", message: "Token is expired", status: 400)
+  static func samlAssertionExpired(_ message: String = "Response has expired") -> AWSError {
+    AWSError(code: "ExpiredTokenException", message: message, status: 400)
   }
 }

@@ -114,6 +114,29 @@ struct SAMLAssertionTests {
     #expect(throws: XMLParseError.self) { try SAMLMetadata(SAMLTestFixtures.metadata(use: "encryption")) }
   }
 
+  @Test(
+    "audiences and recipients AWS accepts",
+    arguments: [
+      ("https://signin.aws.amazon.com/saml", true), ("urn:amazon:webservices", true),
+      ("https://eu-west-1.signin.aws.amazon.com/saml", true), ("https://signin.aws.amazon.com/saml/", false),
+      ("https://evil.example.com/.signin.aws.amazon.com/saml", false), ("http://signin.aws.amazon.com/saml", false),
+      ("https://sp.example.com/acs", false),
+    ])
+  func signInEndpoints(_ url: String, _ accepted: Bool) {
+    #expect(STSService.isAWSSignInEndpoint(url) == accepted)
+  }
+
+  @Test(
+    "SubjectType is persistent, transient or the NameID format",
+    arguments: [
+      ("urn:oasis:names:tc:SAML:2.0:nameid-format:persistent", "persistent"),
+      ("urn:oasis:names:tc:SAML:2.0:nameid-format:transient", "transient"),
+      ("urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress", "urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress"),
+    ])
+  func subjectTypes(_ format: String, _ type: String) {
+    #expect(STSService.samlSubjectType(format) == type)
+  }
+
   @Test("NameQualifier is base64(SHA-1(issuer + account + \"/\" + provider name))")
   func nameQualifier() {
     let provider = SAMLProvider(

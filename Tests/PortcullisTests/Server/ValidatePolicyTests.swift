@@ -151,6 +151,15 @@ struct ValidatePolicyTests {
     #expect(start["column"] == 31)
   }
 
+  @Test("an unknown service points at the action that names it")
+  func unknownServiceLocation() async throws {
+    let text = #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:GetObject","nosuchservice:Get"],"Resource":"*"}]}"#
+    let (_, _, json) = try await Self.validate(["policyDocument": text, "policyType": "IDENTITY_POLICY"])
+    let location = try #require((Self.findings(json).first?["locations"] as? [[String: Any]])?.first)
+    let path = location["path"] as? [[String: Any]] ?? []
+    #expect(path.last?["index"] as? Int == 1)
+  }
+
   @Test("a finding about a condition key points at the key under its operator")
   func conditionLocation() async throws {
     let text = #"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"StringEquals":{"s3:NoSuchKey":"x"}}}}"#
@@ -189,7 +198,7 @@ struct ValidatePolicyTests {
   func unsigned() async throws {
     let (status, type, json) = try await Self.validate(["policyDocument": "{}", "policyType": "IDENTITY_POLICY"], signed: false)
     #expect(status == .forbidden)
-    #expect(type != nil)
+    #expect(type == "MissingAuthenticationTokenException")
     #expect(json["message"] != nil)
   }
 
