@@ -434,7 +434,7 @@ struct DocumentReader {
     if service == "iam" && !region.isEmpty {
       return "IAM resource \(resource) cannot contain region information."
     }
-    if service == "s3" && !region.isEmpty && !resourceID.hasPrefix("accesspoint/") {
+    if service == "s3" && !region.isEmpty && !Self.regionalS3Types.contains(where: { resourceID.hasPrefix($0) }) {
       return "Resource \(resource) can not contain region information."
     }
     if service == "iam", fields.count > 3, resourceID != "*",
@@ -641,4 +641,12 @@ struct StatementMembers {
     get { Self.slot(key).flatMap { members[$0] } }
     set { if let i = Self.slot(key) { members[i] = newValue } }
   }
+}
+
+extension DocumentReader {
+  /// S3's resource types whose ARNs carry a Region (the service authorization reference):
+  /// buckets and objects do not, and IAM refuses a Region in theirs.
+  static let regionalS3Types = [
+    "accesspoint/", "job/", "storage-lens/", "storage-lens-group/", "access-grants/", "async-request/",
+  ]
 }
