@@ -82,6 +82,18 @@ import Testing
     #expect(!labels.contains("lp.passrole-all-resources @ obama"))
   }
 
+  /// AWS's own DataSync policies condition on a tag key that has colons in it; the reference
+  /// writes secretsmanager's tag keys as `secretsmanager:ResourceTag/tag-key`.
+  @Test func aTagConditionKeyWrittenWithTagKeyPlaceholderIsKnown() {
+    let policy = #"""
+      {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"secretsmanager:GetSecretValue",
+        "Resource":"arn:aws:secretsmanager:*:*:secret:*",
+        "Condition":{"StringEquals":{"secretsmanager:ResourceTag/aws:secretsmanager:owningService":"datasync"}}}]}
+      """#
+    let rules = PolicyLinter().lint(policy, kind: .managed).map(\.rule)
+    #expect(!rules.contains("lint.unknown-condition-key"))
+  }
+
   @Test func anAttachedPolicyKnownNowhereIsReportedInTheNotes() throws {
     let export = #"""
       {"UserDetailList":[{"UserName":"u","Arn":"arn:aws:iam::123456789012:user/u","GroupList":[],
