@@ -14,6 +14,10 @@ struct AnalyzeCommand: ParsableCommand {
       accounts at once), optionally the credential report, the password policy, CloudTrail logs \
       and SCPs. Live: pass the server's --data-dir (it may be running).
       Exit status: 0, or 2 when a finding is at or above --fail-on; 1 on bad input.
+      With --baseline PREVIOUS.json (an earlier --format json report) the report shows new, fixed \
+      and unchanged findings, and --fail-on considers only the new ones (the quarterly access review).
+      --evidence DIR writes an auditor's evidence pack (configuration export, credential report, \
+      MFA enrollment, password policy, findings, trail verification, MANIFEST.sha256).
       """)
 
   @Option(name: .customLong("authorization-details"), parsing: .upToNextOption, help: "Output(s) of `aws iam get-account-authorization-details`.")
@@ -51,8 +55,19 @@ struct AnalyzeCommand: ParsableCommand {
   @Option(name: .long, help: "Write the report to this file instead of standard output.")
   var output: String?
 
-  @Option(name: .customLong("fail-on"), help: "Exit with status 2 when a finding has this severity or higher (CRITICAL, HIGH, MEDIUM, LOW, INFO).")
+  @Option(name: .customLong("fail-on"), help: "Exit with status 2 when a finding has this severity or higher (CRITICAL, HIGH, MEDIUM, LOW, INFO); with --baseline, only a new finding.")
   var failOn: String?
+
+  @Option(
+    name: .customLong("baseline"),
+    help: ArgumentHelp("A previous run's --format json report: show new, fixed and unchanged findings; --fail-on then counts only new ones.", valueName: "PREVIOUS.json"))
+  var baselinePath: String?
+
+  @Option(name: .customLong("evidence"), help: ArgumentHelp("Write an auditor's evidence pack into DIR (created; must be empty unless --force).", valueName: "DIR"))
+  var evidence: String?
+
+  @Flag(help: "With --evidence, write into a directory that is not empty.")
+  var force = false
 
   @Option(
     name: .customLong("who-can"), parsing: .upToNextOption,
@@ -68,6 +83,9 @@ struct AnalyzeCommand: ParsableCommand {
     }
     if !whoCan.isEmpty && format != .text && format != .json {
       throw ValidationError("--who-can writes text or json, not `\(format.rawValue)`")
+    }
+    if !whoCan.isEmpty && (evidence != nil || baselinePath != nil) {
+      throw ValidationError("--who-can answers one question; it does not combine with --evidence or --baseline")
     }
     if let failOn, Severity(name: failOn) == nil {
       throw ValidationError("--fail-on must be one of CRITICAL, HIGH, MEDIUM, LOW, INFO, not `\(failOn)`")
@@ -127,8 +145,9 @@ struct AnalyzeCommand: ParsableCommand {
     let report = Report(
       findings: findings, accounts: inventory.accounts.map(\.id), generatedAt: now, notes: inventory.notes,
       referenceSource: options.reference.source)
+    let baseline = try compareWithBaseline(report.findings)
     let colour = output == nil && format == .text && isatty(STDOUT_FILENO) != 0
-    let text = format.reportFormat.map { report.render($0, colour: colour) } ?? renderWithInventory(report, inventory, options)
+    let text = format.reportFormat.map { report.render($0, colour: colour, baseline: baseline) } ?? renderWithInventory(report, inventory, options)
     if let output {
       do {
         try Data(text.utf8).write(to: URL(fileURLWithPath: output))
@@ -139,7 +158,16 @@ struct AnalyzeCommand: ParsableCommand {
     } else {
       print(text, terminator: "")
     }
-    if let failOn, let threshold = Severity(name: failOn), report.hasFinding(atOrAbove: threshold) {
+    if let evidence {
+      do {
+        try writeEvidence(to: evidence, report: report, inventory: inventory, options: options, baseline: baseline)
+        FileHandle.standardError.write(Data("Evidence pack written to \(evidence) (check it: cd \(evidence) && sha256sum -c MANIFEST.sha256)\n".utf8))
+      } catch {
+        FileHandle.standardError.write(Data("error: --evidence: \(error)\n".utf8))
+        throw ExitCode(1)
+      }
+    }
+    if failsThreshold(report, baseline) {
       throw ExitCode(2)
     }
   }

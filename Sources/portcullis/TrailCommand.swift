@@ -34,19 +34,22 @@ struct TrailVerifyCommand: ParsableCommand {
       throw ValidationError("no trail in \(files.root.path) (no signing.pub)")
     }
     let report = try TrailVerifier.verify(files)
-    print("Checked \(report.digestsChecked) digests, \(report.segmentsChecked) segments, \(report.recordsChecked) records.")
-    for problem in report.problems { print("INVALID: \(problem)") }
-    if let until = report.provenUntil, let last = report.lastDigest {
-      print("The trail is verified up to \(until) (last digest \(last)).")
+    print(report.text, terminator: "")
+    if !report.isValid { throw ExitCode(1) }
+  }
+}
+
+extension TrailVerifier.Report {
+  /// The text `portcullis trail verify` prints.
+  var text: String {
+    var out = "Checked \(digestsChecked) digests, \(segmentsChecked) segments, \(recordsChecked) records.\n"
+    for problem in problems { out += "INVALID: \(problem)\n" }
+    if let until = provenUntil, let last = lastDigest { out += "The trail is verified up to \(until) (last digest \(last)).\n" }
+    if let open = openSegment {
+      out += "Segment \(open.name) is still open (\(open.records) records): it is digested when the server closes it.\n"
     }
-    if let open = report.openSegment {
-      print("Segment \(open.name) is still open (\(open.records) records): it is digested when the server closes it.")
-    }
-    if report.isValid {
-      print("Trail is valid.")
-    } else {
-      throw ExitCode(1)
-    }
+    out += isValid ? "Trail is valid.\n" : "Trail is NOT valid.\n"
+    return out
   }
 }
 
