@@ -24,6 +24,15 @@ public struct AnalyzerOptions: Sendable {
 public enum Analyzer {
   /// The findings for `inventory`, in report order.
   public static func analyze(_ inventory: Inventory, options: AnalyzerOptions) -> [Finding] {
+    analyzeWithEscalation(inventory, options: options).findings
+  }
+
+  /// The findings and the escalation graph they were drawn from, for reports that draw it too
+  /// (building the graph is a good part of an analysis; this builds it once).
+  public static func analyzeWithEscalation(
+    _ inventory: Inventory, options: AnalyzerOptions
+  ) -> (findings: [Finding], escalation: EscalationGraph) {
+    var escalation = EscalationGraph()
     let zone = inventory.accountIDs.union(options.trustedAccounts)
     let scps = inventory.serviceControlPolicies.compactMap { source in
       try? Policy(json: source.document, kind: .serviceControl, name: source.name, enforcingSizeLimit: false)
@@ -35,6 +44,7 @@ public enum Analyzer {
         serviceControlPolicies: scps)
       context.runAllChecks()
       findings += context.findings
+      escalation.merge(context.escalationGraph)
     }
     findings.sort(by: Finding.reportOrder)
     var seen: [String: Int] = [:]
@@ -43,7 +53,7 @@ public enum Analyzer {
       findings[i].occurrence = seen[key, default: 0]
       seen[key, default: 0] += 1
     }
-    return findings
+    return (findings, escalation)
   }
 }
 
@@ -71,6 +81,8 @@ struct AccountContext {
   var trust: [String: ParsedPolicy] = [:]
   /// Users and roles the engine found administrator-equivalent (filled by `checkPrincipals`).
   var adminEquivalent: Set<String> = []
+  /// The privilege-escalation graph (filled by `checkEscalation`).
+  var escalationGraph = EscalationGraph()
 
   var reference: ServiceReference { options.reference }
 

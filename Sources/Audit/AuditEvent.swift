@@ -86,28 +86,31 @@ public struct AuditIdentity: Sendable, Equatable {
 
 /// One request as the trail records it: CloudTrail's record format (event version 1.08), so
 /// tools that read CloudTrail logs read Portcullis's.
-public struct AuditEvent: Sendable {
-  public var eventTime: Date
+///
+/// A class, not a struct: an event passes from the request to the writer's queue and through
+/// its drain, and copying a reference is one retain where copying the value was one per field.
+public final class AuditEvent: Sendable {
+  public let eventTime: Date
   /// `iam.amazonaws.com`, `sts.amazonaws.com`, `signin.amazonaws.com`, …
-  public var eventSource: String
-  public var eventName: String
-  public var awsRegion: String
-  public var sourceIPAddress: String
-  public var userAgent: String?
+  public let eventSource: String
+  public let eventName: String
+  public let awsRegion: String
+  public let sourceIPAddress: String
+  public let userAgent: String?
   /// `nil` when the caller could not be authenticated.
-  public var identity: AuditIdentity?
+  public let identity: AuditIdentity?
   /// Already redacted: see `AuditParameters`.
-  public var requestParameters: TrailJSON?
-  public var responseElements: TrailJSON?
-  public var additionalEventData: TrailJSON?
-  public var errorCode: String?
-  public var errorMessage: String?
-  public var requestID: String
-  public var eventID: String
-  public var readOnly: Bool
+  public let requestParameters: TrailJSON?
+  public let responseElements: TrailJSON?
+  public let additionalEventData: TrailJSON?
+  public let errorCode: String?
+  public let errorMessage: String?
+  public let requestID: String
+  public let eventID: String
+  public let readOnly: Bool
   /// `AwsApiCall` or `AwsConsoleSignIn`.
-  public var eventType: String
-  public var recipientAccountID: String?
+  public let eventType: String
+  public let recipientAccountID: String?
 
   public init(
     eventTime: Date, eventSource: String, eventName: String, awsRegion: String, sourceIPAddress: String,

@@ -52,7 +52,7 @@ public enum AuditParameters {
 
   /// Whether an operation only reads (CloudTrail's `readOnly`).
   public static func isReadOnly(_ operation: String) -> Bool {
-    for prefix in ["Get", "List", "Describe", "Lookup", "Simulate", "Decode", "Generate"] where operation.hasPrefix(prefix) {
+    for prefix in ["Get", "List", "Describe", "Lookup", "Simulate", "Decode", "Generate", "Validate"] where operation.hasPrefix(prefix) {
       return true
     }
     return false

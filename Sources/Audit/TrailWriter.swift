@@ -50,6 +50,8 @@ public final class TrailWriter: Sendable {
     var newest: Date?
     /// Serialized records not yet written: one `write` per drain, not per event.
     var pending: [UInt8] = []
+    /// The SHA-256 of everything written to the segment so far, for its digest.
+    var hash = SHA256()
     var nextSequence = 1
     var lastSync = ContinuousClock.now
   }
@@ -157,6 +159,7 @@ public final class TrailWriter: Sendable {
       // A failed write (disk full) must not take the server down; the verifier will show the gap.
       try? TrailFiles.writeAll(out.fd, buffer, path: out.name)
     }
+    out.hash.update(data: out.pending)
     out.pending.removeAll(keepingCapacity: true)
   }
 
@@ -166,6 +169,7 @@ public final class TrailWriter: Sendable {
     out.fd = open(files.segments.appendingPathComponent(out.name).path, O_WRONLY | O_CREAT | O_APPEND, 0o600)
     out.opened = time
     out.bytes = 0
+    out.hash = SHA256()
     out.records = 0
     out.oldest = nil
     out.newest = nil
@@ -180,15 +184,15 @@ public final class TrailWriter: Sendable {
     close(out.fd)
     out.fd = -1
     try? writeDigest(
-      segment: out.name, records: out.records, oldest: out.oldest.map(AuditEvent.timestamp),
+      segment: out.name, hash: TrailFiles.hex(out.hash.finalize()), records: out.records, oldest: out.oldest.map(AuditEvent.timestamp),
       newest: out.newest.map(AuditEvent.timestamp))
   }
 
   // MARK: digests
 
   /// Writes the digest of a closed segment, chained to the newest digest so far.
-  func writeDigest(segment: String, records: Int, oldest: String?, newest: String?) throws {
-    let data = try Data(contentsOf: files.segments.appendingPathComponent(segment))
+  func writeDigest(segment: String, hash: String? = nil, records: Int, oldest: String?, newest: String?) throws {
+    let segmentHash = try hash ?? TrailFiles.hex(SHA256.hash(data: Data(contentsOf: files.segments.appendingPathComponent(segment))))
     let previousName = files.digestNames().last
     var previousHash: String?
     var previousSignature: String?
@@ -201,7 +205,7 @@ public final class TrailWriter: Sendable {
       "digestTime": .string(AuditEvent.timestamp(Date())),
       "segmentFile": .string(segment),
       "hashAlgorithm": .string("SHA-256"),
-      "hashValue": .string(TrailFiles.hex(SHA256.hash(data: data))),
+      "hashValue": .string(segmentHash),
       "recordCount": .int(Int64(records)),
       "oldestEventTime": oldest.map(TrailJSON.string) ?? .null,
       "newestEventTime": newest.map(TrailJSON.string) ?? .null,

@@ -56,12 +56,10 @@ struct AccessAnalyzerEndpoint: Sendable {
     let seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
     aws.metrics.requestFinished(operation: record.operation, status: response.status.code, seconds: seconds)
     if let trail = aws.trail {
-      var event = AuditRecording.event(
-        record, error: failure, requestID: requestID, sourceIP: context.remoteAddress?.ipAddress ?? "127.0.0.1",
-        userAgent: request.headers[.userAgent], snapshot: aws.iam.directory.snapshot)
-      // The service model marks ValidatePolicy read-only; the trail's prefix rule does not know it.
-      event.readOnly = true
-      trail.record(event)
+      trail.record(
+        AuditRecording.event(
+          record, error: failure, requestID: requestID, sourceIP: context.remoteAddress?.ipAddress ?? "127.0.0.1",
+          userAgent: request.headers[.userAgent], snapshot: aws.iam.directory.snapshot))
     }
     aws.logger.info(
       "request",

@@ -141,13 +141,13 @@ struct AnalyzeCommand: ParsableCommand {
       try answerWhoCan(inventory, options)
       return
     }
-    let findings = Analyzer.analyze(inventory, options: options)
+    let (findings, escalation) = Analyzer.analyzeWithEscalation(inventory, options: options)
     let report = Report(
       findings: findings, accounts: inventory.accounts.map(\.id), generatedAt: now, notes: inventory.notes,
       referenceSource: options.reference.source)
     let baseline = try compareWithBaseline(report.findings)
     let colour = output == nil && format == .text && isatty(STDOUT_FILENO) != 0
-    let text = format.reportFormat.map { report.render($0, colour: colour, baseline: baseline) } ?? renderWithInventory(report, inventory, options)
+    let text = format.reportFormat.map { report.render($0, colour: colour, baseline: baseline) } ?? renderWithInventory(report, inventory, options, escalation)
     if let output {
       do {
         try Data(text.utf8).write(to: URL(fileURLWithPath: output))
@@ -160,7 +160,8 @@ struct AnalyzeCommand: ParsableCommand {
     }
     if let evidence {
       do {
-        try writeEvidence(to: evidence, report: report, inventory: inventory, options: options, baseline: baseline)
+        try writeEvidence(
+          to: evidence, report: report, inventory: inventory, options: options, escalation: escalation, baseline: baseline)
         FileHandle.standardError.write(Data("Evidence pack written to \(evidence) (check it: cd \(evidence) && sha256sum -c MANIFEST.sha256)\n".utf8))
       } catch {
         FileHandle.standardError.write(Data("error: --evidence: \(error)\n".utf8))
@@ -198,11 +199,12 @@ extension AnalyzeCommand {
 extension AnalyzeCommand {
   /// The formats that need the inventory besides the findings: the HTML page (with the
   /// escalation graph) and the compliance JSON.
-  func renderWithInventory(_ report: Report, _ inventory: Inventory, _ options: AnalyzerOptions) -> String {
+  func renderWithInventory(
+    _ report: Report, _ inventory: Inventory, _ options: AnalyzerOptions, _ graph: EscalationGraph
+  ) -> String {
     if format == .complianceJSON {
       return ComplianceReport(findings: report.findings, inventory: inventory, generatedAt: report.generatedAt).renderJSON()
     }
-    let graph = EscalationGraph.build(inventory, options: options)
     return HTMLReport(report: report, inventory: inventory, options: options, escalation: HTMLEscalationView(graph)).render()
   }
 }

@@ -77,7 +77,8 @@ extension AnalyzeCommand {
   /// policy, findings (JSON, compliance JSON, HTML), trail verification (live, when the data
   /// directory has a trail) and a SHA-256 manifest.
   func writeEvidence(
-    to path: String, report: Report, inventory: Inventory, options: AnalyzerOptions, baseline: BaselineComparison?
+    to path: String, report: Report, inventory: Inventory, options: AnalyzerOptions, escalation: EscalationGraph,
+    baseline: BaselineComparison?
   ) throws {
     var pack = try EvidencePack.prepare(path, force: force)
     let now = options.now
@@ -92,9 +93,8 @@ extension AnalyzeCommand {
     try pack.write(
       ComplianceReport(findings: report.findings, inventory: inventory, generatedAt: report.generatedAt).renderJSON(),
       to: "compliance.json", about: "each SOC 2, ISO 27001, HIPAA, NIST CSF and CMMC control's status, findings and evidence, `--format compliance-json`")
-    let graph = EscalationGraph.build(inventory, options: options)
     try pack.write(
-      HTMLReport(report: report, inventory: inventory, options: options, escalation: HTMLEscalationView(graph)).render(),
+      HTMLReport(report: report, inventory: inventory, options: options, escalation: HTMLEscalationView(escalation)).render(),
       to: "report.html", about: "the same findings as one self-contained page for reading (`--format html`)")
     try pack.finish(readme: evidenceReadme(pack, report: report, produced: produced))
   }

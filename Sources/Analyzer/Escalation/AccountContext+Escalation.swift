@@ -7,6 +7,7 @@ extension AccountContext {
   /// path is critical; longer ones are high.
   mutating func checkEscalation() {
     let graph = EscalationBuilder(context: self).build()
+    escalationGraph = graph
     for path in graph.paths() {
       guard let node = graph.node(path.from), let first = path.edges.first else { continue }
       let others = graph.paths(from: path.from, limit: 10, maxLength: 4).count - 1

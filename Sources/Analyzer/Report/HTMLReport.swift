@@ -233,6 +233,8 @@ public struct HTMLReport: Sendable {
 
 /// Escapes text for HTML element content and attribute values.
 func esc(_ s: String) -> String {
+  // Most text (names, ARNs, ids) has nothing to escape: return it as it is.
+  guard s.utf8.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || $0 == 0x27 }) else { return s }
   var out = ""
   out.reserveCapacity(s.count)
   for c in s {
