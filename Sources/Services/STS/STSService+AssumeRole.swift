@@ -44,9 +44,7 @@ extension STSService {
     let sourceIdentity = inherited?.sourceIdentity ?? requestedSource
 
     // Session policies.
-    let policy = input.string("Policy")
-    let policyARNs = (input.list("PolicyArns") ?? []).compactMap { $0.string("arn") }
-    try validateSessionPolicies(policy, arns: policyARNs)
+    let (policy, policyARNs) = try sessionPolicies(input)
     let packedPercent = packedPolicyPercent(policy: policy, arns: policyARNs, tags: requestTags)
     if packedPercent > 100 { throw .packedPolicyTooLarge(percent: packedPercent) }
 

@@ -23,9 +23,7 @@ extension STSService {
     try validateFederatedUserName(name)
     let tags = input.tags() ?? []
     try validateSessionTags(tags, transitiveKeys: [], inherited: [])
-    let policy = input.string("Policy")
-    let policyARNs = (input.list("PolicyArns") ?? []).compactMap { $0.string("arn") }
-    try validateSessionPolicies(policy, arns: policyARNs)
+    let (policy, policyARNs) = try sessionPolicies(input)
     let packedPercent = packedPolicyPercent(policy: policy, arns: policyARNs, tags: tags)
     if packedPercent > 100 { throw .packedPolicyTooLarge(percent: packedPercent) }
     var duration = input.int("DurationSeconds") ?? 43200

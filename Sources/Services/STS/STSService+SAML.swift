@@ -56,18 +56,8 @@ extension STSService {
     let roleARN = input.string("RoleArn") ?? ""
     let principalARN = input.string("PrincipalArn") ?? ""
     let encoded = input.string("SAMLAssertion") ?? ""
-    if encoded.count < 4 || encoded.utf8.count > Self.maximumSAMLAssertionSize {
-      throw .validationError(violations: [
-        ConstraintViolation(
-          path: "sAMLAssertion", value: .redacted,
-          constraint: encoded.count < 4
-            ? "Member must have length greater than or equal to 4"
-            : "Member must have length less than or equal to \(Self.maximumSAMLAssertionSize)")
-      ])
-    }
-    let policy = input.string("Policy")
-    let policyARNs = (input.list("PolicyArns") ?? []).compactMap { $0.string("arn") }
-    try validateSessionPolicies(policy, arns: policyARNs)
+    try validateFederationCredential(encoded, member: "sAMLAssertion", maximum: Self.maximumSAMLAssertionSize)
+    let (policy, policyARNs) = try sessionPolicies(input)
     guard let parsedRole = ARN(roleARN), parsedRole.service == "iam", parsedRole.resource.hasPrefix("role/"),
       let parsedProvider = ARN(principalARN), parsedProvider.service == "iam",
       parsedProvider.resource.hasPrefix("saml-provider/")

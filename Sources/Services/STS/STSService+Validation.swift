@@ -98,3 +98,27 @@ extension STSService {
     return (size * 100 + Self.packedPolicyAllotment - 1) / Self.packedPolicyAllotment
   }
 }
+
+extension STSService {
+  /// Checks a federation credential (a web identity token, a SAML assertion) against the model's
+  /// bounds — at least 4 characters, at most `maximum` bytes — before it is parsed, so in-process
+  /// callers are bounded too. The value is never echoed: it is a credential.
+  func validateFederationCredential(_ text: String, member: String, maximum: Int) throws(AWSError) {
+    guard text.count < 4 || text.utf8.count > maximum else { return }
+    throw .validationError(violations: [
+      ConstraintViolation(
+        path: member, value: .redacted,
+        constraint: text.count < 4
+          ? "Member must have length greater than or equal to 4"
+          : "Member must have length less than or equal to \(maximum)")
+    ])
+  }
+
+  /// The request's session policies (`Policy`, `PolicyArns`), validated.
+  func sessionPolicies(_ input: ModelValue) throws(AWSError) -> (policy: String?, arns: [String]) {
+    let policy = input.string("Policy")
+    let arns = (input.list("PolicyArns") ?? []).compactMap { $0.string("arn") }
+    try validateSessionPolicies(policy, arns: arns)
+    return (policy, arns)
+  }
+}

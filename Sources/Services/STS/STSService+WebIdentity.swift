@@ -40,20 +40,8 @@ extension STSService {
     let sessionName = input.string("RoleSessionName") ?? ""
     let tokenText = input.string("WebIdentityToken") ?? ""
     try validateName(sessionName, member: "roleSessionName")
-    // The model's bounds (4 to 20,000 characters), repeated for in-process callers: the token
-    // is parsed as JSON, so its size is bounded before any work is done.
-    if tokenText.count < 4 || tokenText.utf8.count > Self.maximumWebIdentityTokenSize {
-      throw .validationError(violations: [
-        ConstraintViolation(
-          path: "webIdentityToken", value: .redacted,
-          constraint: tokenText.count < 4
-            ? "Member must have length greater than or equal to 4"
-            : "Member must have length less than or equal to \(Self.maximumWebIdentityTokenSize)")
-      ])
-    }
-    let policy = input.string("Policy")
-    let policyARNs = (input.list("PolicyArns") ?? []).compactMap { $0.string("arn") }
-    try validateSessionPolicies(policy, arns: policyARNs)
+    try validateFederationCredential(tokenText, member: "webIdentityToken", maximum: Self.maximumWebIdentityTokenSize)
+    let (policy, policyARNs) = try sessionPolicies(input)
     let packedPercent = packedPolicyPercent(policy: policy, arns: policyARNs, tags: [])
     if packedPercent > 100 { throw .packedPolicyTooLarge(percent: packedPercent) }
 
