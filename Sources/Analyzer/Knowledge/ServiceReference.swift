@@ -189,6 +189,8 @@ public final class ServiceReference: @unchecked Sendable {
     "aws:userid", "aws:username", "aws:ViaAWSService", "aws:VpcSourceIp", "aws:Ec2InstanceSourceVpc",
     "aws:Ec2InstanceSourcePrivateIPv4", "aws:AssumedRoot", "aws:ChatbotSourceArn", "aws:IsMcpServiceAction",
     "aws:ViaAWSMCPService", "aws:CalledViaAWSMCP", "aws:RequestAttribute/${AttributeName}",
+    // Not in the global-keys page, but AWS's own managed policies (AWS SSO's) condition on it.
+    "aws:PrincipalOrgMasterAccountId",
   ]
 
   /// Case-insensitive membership where an entry ending in `/${...}` (or `/<...>`) admits any suffix.
