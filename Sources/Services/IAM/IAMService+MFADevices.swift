@@ -94,14 +94,24 @@ extension IAMService {
     return name == caller.accountID && snapshot.accounts[caller.accountID]?.users[name.lowercased()] == nil
   }
 
+  /// The account and the user (`nil` for the root user) an MFA operation names, after
+  /// authorizing `action` on that user (or on the root).
+  func mfaOwner(
+    _ name: String, authorizing action: String, _ caller: Caller, _ snapshot: DirectorySnapshot
+  ) throws(AWSError) -> (account: AccountDirectory, user: User?, forRoot: Bool) {
+    let forRoot = namesRootUser(name, caller, snapshot)
+    let target = forRoot ? "arn:aws:iam::\(caller.accountID):root" : userARN(name, caller, snapshot)
+    try authorize(caller, action, target, snapshot: snapshot)
+    guard let account = snapshot.accounts[caller.accountID] else {
+      throw .noSuchEntity("The account \(caller.accountID) cannot be found.")
+    }
+    return (account, forRoot ? nil : try user(name, in: account), forRoot)
+  }
+
   func enableMFADevice(_ input: ModelValue, _ caller: Caller) throws(AWSError) -> ModelValue {
     let (name, serial, code1, code2) = codeInput(input)
     try directory.write { tx throws(AWSError) in
-      let forRoot = namesRootUser(name, caller, tx.snapshot)
-      let target = forRoot ? "arn:aws:iam::\(caller.accountID):root" : userARN(name, caller, tx.snapshot)
-      try authorize(caller, "EnableMFADevice", target, snapshot: tx.snapshot)
-      let account = try tx.account(caller.accountID)
-      let user = forRoot ? nil : try user(name, in: account)
+      let (account, user, _) = try mfaOwner(name, authorizing: "EnableMFADevice", caller, tx.snapshot)
       var device = try mfaDevice(serial, in: account)
       if device.userName != nil || device.enableDate != nil { throw .entityAlreadyExists("MFA Device is already in use.") }
       guard let counter = device.acceptedConsecutiveCounter(code1, code2, at: now(), secrets: directory.secrets) else {
@@ -118,11 +128,7 @@ extension IAMService {
   func resyncMFADevice(_ input: ModelValue, _ caller: Caller) throws(AWSError) -> ModelValue {
     let (name, serial, code1, code2) = codeInput(input)
     try directory.write { tx throws(AWSError) in
-      let forRoot = namesRootUser(name, caller, tx.snapshot)
-      let target = forRoot ? "arn:aws:iam::\(caller.accountID):root" : userARN(name, caller, tx.snapshot)
-      try authorize(caller, "ResyncMFADevice", target, snapshot: tx.snapshot)
-      let account = try tx.account(caller.accountID)
-      let user = forRoot ? nil : try user(name, in: account)
+      let (account, user, forRoot) = try mfaOwner(name, authorizing: "ResyncMFADevice", caller, tx.snapshot)
       var device = try mfaDevice(serial, in: account)
       guard forRoot ? device.isRootDevice : device.userName?.lowercased() == user?.name.lowercased() else {
         throw .noSuchEntity("MFA Device with serial number \(serial) is not enabled for user \(user?.name ?? name).")
@@ -140,11 +146,7 @@ extension IAMService {
     let name = input.string("UserName") ?? caller.userName ?? ""
     let serial = input.string("SerialNumber") ?? ""
     try directory.write { tx throws(AWSError) in
-      let forRoot = namesRootUser(name, caller, tx.snapshot)
-      let target = forRoot ? "arn:aws:iam::\(caller.accountID):root" : userARN(name, caller, tx.snapshot)
-      try authorize(caller, "DeactivateMFADevice", target, snapshot: tx.snapshot)
-      let account = try tx.account(caller.accountID)
-      let user = forRoot ? nil : try user(name, in: account)
+      let (account, user, forRoot) = try mfaOwner(name, authorizing: "DeactivateMFADevice", caller, tx.snapshot)
       var device = try mfaDevice(serial, in: account)
       guard forRoot ? device.isRootDevice : device.userName?.lowercased() == user?.name.lowercased() else {
         throw .noSuchEntity("MFA Device with serial number \(serial) is not enabled for user \(user?.name ?? name).")
