@@ -71,7 +71,7 @@ struct AWSEndpoint: Sendable {
       trail.record(
         AuditRecording.event(
           record, error: failure, requestID: requestID, sourceIP: context.remoteAddress?.ipAddress ?? "127.0.0.1",
-          userAgent: request.headers[.userAgent], snapshot: iam.directory.snapshot))
+          userAgent: request.headers[.userAgent], directory: iam.directory))
     }
     logger.info(
       "request",

@@ -59,7 +59,7 @@ struct AccessAnalyzerEndpoint: Sendable {
       trail.record(
         AuditRecording.event(
           record, error: failure, requestID: requestID, sourceIP: context.remoteAddress?.ipAddress ?? "127.0.0.1",
-          userAgent: request.headers[.userAgent], snapshot: aws.iam.directory.snapshot))
+          userAgent: request.headers[.userAgent], directory: aws.iam.directory))
     }
     aws.logger.info(
       "request",

@@ -49,12 +49,14 @@ enum AuditRecording {
   /// The event for one API request.
   static func event(
     _ record: AWSEndpoint.RequestRecord, error: AWSError?, requestID: String, sourceIP: String, userAgent: String?,
-    snapshot: DirectorySnapshot
+    directory: Directory
   ) -> AuditEvent {
     // AWS records responseElements for calls that change something; reads leave it null.
     let readOnly = AuditParameters.isReadOnly(record.operation)
-    var identity = record.caller.map(identity)
-    if identity == nil || record.caller?.principal.kind == .anonymous {
+    let identity: AuditIdentity
+    if let caller = record.caller, caller.principal.kind != .anonymous {
+      identity = Self.identity(caller)
+    } else {
       // Unsigned federated calls: the identity is the IdP's user, as AWS records it.
       let federatedType =
         switch record.operation {
@@ -69,7 +71,7 @@ enum AuditRecording {
       awsRegion: record.region, sourceIPAddress: sourceIP, userAgent: userAgent, identity: identity,
       requestParameters: record.input.flatMap(AuditParameters.json),
       responseElements: readOnly || error != nil ? nil : record.output.flatMap(AuditParameters.json),
-      additionalEventData: roleTags(record, snapshot), errorCode: error?.code, errorMessage: error?.message,
+      additionalEventData: roleTags(record, directory), errorCode: error?.code, errorMessage: error?.message,
       requestID: requestID, eventID: EventID.next(), readOnly: readOnly,
       recipientAccountID: record.caller?.accountID.isEmpty == false ? record.caller?.accountID : federatedAccount(record))
   }
@@ -85,10 +87,11 @@ enum AuditRecording {
 
   /// For role assumptions, the role's tags as `additionalEventData.roleTags`: AWS's trail does
   /// not carry them, but the break-glass alert rule needs them at the moment of assumption.
-  static func roleTags(_ record: AWSEndpoint.RequestRecord, _ snapshot: DirectorySnapshot) -> TrailJSON? {
+  /// The snapshot is read only for those: every other request skips it.
+  static func roleTags(_ record: AWSEndpoint.RequestRecord, _ directory: Directory) -> TrailJSON? {
     guard record.operation.hasPrefix("AssumeRole"), let arn = record.input?[member: "RoleArn"]?.stringValue,
       let parsed = ARN(arn), let name = parsed.resource.split(separator: "/").last,
-      let role = snapshot.accounts[String(parsed.account)]?.roles[name.lowercased()], !role.tags.isEmpty
+      let role = directory.snapshot.accounts[String(parsed.account)]?.roles[name.lowercased()], !role.tags.isEmpty
     else { return nil }
     return .object(["roleTags": .object(role.tags.map { TrailJSON.Member($0.key, .string($0.value)) })])
   }
